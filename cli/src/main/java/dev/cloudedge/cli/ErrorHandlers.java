@@ -1,0 +1,53 @@
+package dev.cloudedge.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/** Maps exceptions to one clear line on stderr and an exit code; never a stack trace for a user error. */
+final class ErrorHandlers {
+  private ErrorHandlers() {}
+
+  /** A user error raised while a command runs: print its message, exit 2. */
+  static final class UserException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UserException(String message) {
+      super(message);
+    }
+  }
+
+  static final class Execution implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
+      PrintWriter err = cl.getErr();
+      if (ex instanceof IllegalArgumentException || ex instanceof UserException) {
+        err.println("cloudedge: " + ex.getMessage());
+        err.flush();
+        return ExitCodes.USAGE;
+      }
+      err.println("cloudedge: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+      if (System.getenv("CLOUDEDGE_DEBUG") != null) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return ExitCodes.FAILED;
+    }
+  }
+
+  static final class Parameter implements IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+      CommandLine cl = ex.getCommandLine();
+      PrintWriter err = cl.getErr();
+      err.println("cloudedge: " + ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.flush();
+      return ExitCodes.USAGE;
+    }
+  }
+}
