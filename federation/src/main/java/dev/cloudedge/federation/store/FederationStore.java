@@ -1,0 +1,598 @@
+package dev.cloudedge.federation.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cloudedge.federation.event.FederationEvent;
+import dev.cloudedge.federation.event.GoTime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The SQLite state store (reference §4): one connection, WAL, the routerd federation tables, the
+ * forward-only upsert with SQLite's {@code MAX()} NULL rule, and the queries the CLI, outbox and
+ * doctor use. All access is serialized on one lock, as routerd's is. Every time column of the
+ * events and deliveries tables is unix seconds, UTC.
+ */
+public final class FederationStore implements AutoCloseable {
+  /** How hard SQLite works to keep a commit across a power loss. */
+  public enum Durability {
+    /** {@code synchronous=FULL}: every commit is fsynced before it returns (the default). */
+    FULL,
+    /** {@code synchronous=NORMAL}: survives a process crash, may lose the last commits on power loss. */
+    NORMAL
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final TypeReference<Map<String, String>> PAYLOAD = new TypeReference<>() {};
+  private static final String OBSERVED = FederationEvent.OBSERVED_IPV4_TYPE;
+
+  private final Path path;
+  private final Connection conn;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private FederationStore(Path path, Connection conn) {
+    this.path = path;
+    this.conn = conn;
+  }
+
+  /** Opens (creating when missing) the state file with full durability. */
+  public static FederationStore open(Path path) {
+    return open(path, Durability.FULL);
+  }
+
+  /**
+   * Opens (creating when missing) the state file, sets routerd's pragmas and migrates the schema.
+   *
+   * @throws StoreException naming the file when it cannot be created, is not a SQLite database, or
+   *     is not writable
+   */
+  public static FederationStore open(Path path, Durability durability) {
+    Objects.requireNonNull(path, "path");
+    Path abs = path.toAbsolutePath();
+    try {
+      if (abs.getParent() != null) {
+        Files.createDirectories(abs.getParent());
+      }
+    } catch (IOException e) {
+      throw new StoreException("open state store " + path + ": cannot create directory " + abs.getParent()
+          + ": " + e.getMessage(), e);
+    }
+    if (Files.exists(abs) && !Files.isWritable(abs)) {
+      throw new StoreException("open state store " + path + ": file is not writable");
+    }
+    Connection c = null;
+    try {
+      c = DriverManager.getConnection("jdbc:sqlite:" + abs);
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA busy_timeout = 5000");
+        try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
+          rs.next();
+        }
+        s.execute("PRAGMA wal_autocheckpoint = 4096");
+        s.execute("PRAGMA journal_size_limit = 67108864");
+        s.execute("PRAGMA synchronous = " + durability.name());
+        try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+          rs.next();
+        }
+      }
+      Schema.migrate(c);
+      return new FederationStore(path, c);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw new StoreException("open state store " + path + ": " + describe(e), e);
+    }
+  }
+
+  private static String describe(SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("SQLITE_NOTADB") || m.contains("not a database")) {
+      return "file is not a SQLite database (corrupt or another format)";
+    }
+    if (m.contains("SQLITE_READONLY") || m.contains("readonly")) {
+      return "file is read-only";
+    }
+    if (m.contains("SQLITE_CANTOPEN")) {
+      return "cannot open the file";
+    }
+    if (m.contains("SQLITE_CORRUPT") || m.contains("malformed")) {
+      return "database is corrupt";
+    }
+    return m;
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // Already failing; the original error is the one worth reporting.
+      }
+    }
+  }
+
+  /** The state file this store was opened on. */
+  public Path path() {
+    return path;
+  }
+
+  /** The applied schema version. */
+  public int schemaVersion() {
+    return withConnection(Schema::currentVersion);
+  }
+
+  /** Work against the store's connection, under its lock. */
+  @FunctionalInterface
+  public interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} on the single connection under the store lock (auto-commit). */
+  public <T> T withConnection(SqlWork<T> work) {
+    lock.lock();
+    try {
+      return work.run(conn);
+    } catch (SQLException e) {
+      throw new StoreException("state store " + path + ": " + describe(e), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs {@code work} in one transaction under the store lock; rolls back on any failure. */
+  public <T> T inTransaction(SqlWork<T> work) {
+    lock.lock();
+    try {
+      conn.setAutoCommit(false);
+      try {
+        T out = work.run(conn);
+        conn.commit();
+        return out;
+      } catch (SQLException | RuntimeException e) {
+        conn.rollback();
+        throw e;
+      } finally {
+        conn.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("state store " + path + ": " + describe(e), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ events
+
+  /**
+   * Records one event (insert or forward-only upsert, reference §4.3) and returns whether its id
+   * already existed in the same group.
+   */
+  public boolean recordEvent(FederationEvent ev, Instant now) {
+    return recordEvents(List.of(ev), now).get(0);
+  }
+
+  /**
+   * Records several events in one transaction (one fsync), returning for each whether its id
+   * already existed in its group. Either all are stored or none.
+   */
+  public List<Boolean> recordEvents(List<FederationEvent> events, Instant now) {
+    for (FederationEvent ev : events) {
+      if (ev.id().isEmpty()) {
+        throw new IllegalArgumentException("federation event id is required");
+      }
+      if (ev.group().isEmpty()) {
+        throw new IllegalArgumentException("federation event group is required");
+      }
+      if (ev.type().isEmpty()) {
+        throw new IllegalArgumentException("federation event type is required");
+      }
+    }
+    long nowUnix = now.getEpochSecond();
+    return inTransaction(c -> {
+      List<Boolean> dup = new ArrayList<>(events.size());
+      try (PreparedStatement exists = c.prepareStatement(
+              "SELECT 1 FROM federation_events WHERE id = ? AND group_name = ?");
+          PreparedStatement up = c.prepareStatement(
+              """
+              INSERT INTO federation_events
+                (id, group_name, source_node, type, subject, dedupe_key, payload, observed_at, expires_at, recorded_at)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              ON CONFLICT(id) DO UPDATE SET
+                source_node = excluded.source_node,
+                observed_at = MAX(excluded.observed_at, federation_events.observed_at),
+                expires_at = MAX(excluded.expires_at, federation_events.expires_at),
+                recorded_at = excluded.recorded_at""")) {
+        for (FederationEvent ev : events) {
+          exists.setString(1, ev.id());
+          exists.setString(2, ev.group());
+          try (ResultSet rs = exists.executeQuery()) {
+            dup.add(rs.next());
+          }
+          long observed = GoTime.unixSeconds(ev.observedAt());
+          up.setString(1, ev.id());
+          up.setString(2, ev.group());
+          up.setString(3, ev.sourceNode());
+          up.setString(4, ev.type());
+          up.setString(5, ev.subject());
+          up.setString(6, ev.dedupeKey().isEmpty() ? ev.id() : ev.dedupeKey());
+          up.setString(7, encodePayload(ev.payload()));
+          up.setLong(8, observed == 0 ? nowUnix : observed);
+          if (ev.expiresAt() == null) {
+            up.setNull(9, Types.INTEGER);
+          } else {
+            up.setLong(9, ev.expiresAt().getEpochSecond());
+          }
+          up.setLong(10, nowUnix);
+          up.executeUpdate();
+          compact(c, ev);
+        }
+      }
+      return dup;
+    });
+  }
+
+  /** routerd's discovery compaction (reference §1.5): keep only the newest row per dedupe key. */
+  private static void compact(Connection c, FederationEvent ev) throws SQLException {
+    String source = dev.cloudedge.federation.event.GoText.trimSpace(ev.payload().getOrDefault("source", ""));
+    String dk = ev.dedupeKey().isEmpty() ? ev.id() : ev.dedupeKey();
+    if (!OBSERVED.equals(ev.type()) || dk.isBlank()
+        || !(source.equals("provider-discovery") || source.equals("onprem-l2-discovery"))) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        """
+        DELETE FROM federation_events
+        WHERE type = ? AND group_name = ? AND dedupe_key = ? AND id <> (
+          SELECT id FROM federation_events WHERE type = ? AND group_name = ? AND dedupe_key = ?
+          ORDER BY observed_at DESC, recorded_at DESC, id DESC LIMIT 1)""")) {
+      for (int base : new int[] {0, 3}) {
+        ps.setString(base + 1, ev.type());
+        ps.setString(base + 2, ev.group());
+        ps.setString(base + 3, dk);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  private static String encodePayload(Map<String, String> payload) throws SQLException {
+    if (payload.isEmpty()) {
+      return "{}";
+    }
+    try {
+      return JSON.writeValueAsString(new TreeMap<>(payload));
+    } catch (IOException e) {
+      throw new SQLException("encode payload: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, String> decodePayload(String text) throws SQLException {
+    if (text == null || text.isEmpty() || text.equals("{}")) {
+      return Map.of();
+    }
+    try {
+      return JSON.readValue(text, PAYLOAD);
+    } catch (IOException e) {
+      throw new SQLException("stored payload is not a JSON object of strings: " + e.getMessage(), e);
+    }
+  }
+
+  private static final String EVENT_COLUMNS =
+      "id, group_name, source_node, type, subject, dedupe_key, payload, observed_at, expires_at, recorded_at";
+
+  private static EventRecord readEvent(ResultSet rs) throws SQLException {
+    FederationEvent ev = new FederationEvent(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        decodePayload(rs.getString(7)),
+        GoTime.fromUnixSeconds(rs.getLong(8)),
+        GoTime.fromUnixSeconds(rs.getLong(9)));
+    return new EventRecord(ev, GoTime.fromUnixSeconds(rs.getLong(10)));
+  }
+
+  /** Events of a group (every group when empty), ordered by observation time (reference §4.4). */
+  public List<EventRecord> listEvents(String group, boolean includeExpired, long nowUnix) {
+    StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM federation_events WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    if (group != null && !group.isEmpty()) {
+      sql.append(" AND group_name = ?");
+      args.add(group);
+    }
+    if (!includeExpired) {
+      sql.append(" AND (expires_at IS NULL OR expires_at = 0 OR expires_at >= ?)");
+      args.add(nowUnix);
+    }
+    sql.append(" ORDER BY observed_at, id");
+    return query(sql.toString(), args, FederationStore::readEvent);
+  }
+
+  /** One event by id. */
+  public Optional<EventRecord> getEvent(String id) {
+    List<EventRecord> l = query("SELECT " + EVENT_COLUMNS + " FROM federation_events WHERE id = ?",
+        List.of(id), FederationStore::readEvent);
+    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  /** Rows of a group, expired included. */
+  public long countEvents(String group) {
+    List<Long> l = query("SELECT COUNT(*) FROM federation_events WHERE group_name = ?", List.of(group),
+        rs -> rs.getLong(1));
+    return l.get(0);
+  }
+
+  /**
+   * Retention (reference §3.8): deletes the group's rows observed before {@code now - maxAge}
+   * (strict), then all but the newest {@code maxEvents} by (observed_at, id); an empty group never
+   * applies the count cap. Zero means unlimited. Delivery rows are kept.
+   *
+   * @return rows deleted
+   */
+  public int pruneEvents(String group, Duration maxAge, int maxEvents, Instant now) {
+    return inTransaction(c -> {
+      int deleted = 0;
+      boolean hasGroup = group != null && !group.isEmpty();
+      if (maxAge != null && maxAge.compareTo(Duration.ZERO) > 0) {
+        long cutoff = now.minus(maxAge).getEpochSecond();
+        String sql = "DELETE FROM federation_events WHERE observed_at < ?" + (hasGroup ? " AND group_name = ?" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setLong(1, cutoff);
+          if (hasGroup) {
+            ps.setString(2, group);
+          }
+          deleted += ps.executeUpdate();
+        }
+      }
+      if (maxEvents > 0 && hasGroup) {
+        try (PreparedStatement ps = c.prepareStatement(
+            """
+            DELETE FROM federation_events WHERE group_name = ? AND id NOT IN (
+              SELECT id FROM federation_events WHERE group_name = ?
+              ORDER BY observed_at DESC, id DESC LIMIT ?)""")) {
+          ps.setString(1, group);
+          ps.setString(2, group);
+          ps.setInt(3, maxEvents);
+          deleted += ps.executeUpdate();
+        }
+      }
+      return deleted;
+    });
+  }
+
+  // ------------------------------------------------------------------ deliveries
+
+  /** Creates the (event, peer) row as {@code pending} unless it exists; an existing row keeps its state. */
+  public void enqueueDelivery(String eventId, String peer) {
+    update("INSERT INTO event_deliveries(event_id, peer, status, attempts) VALUES (?, ?, 'pending', 0) "
+        + "ON CONFLICT(event_id, peer) DO NOTHING", eventId, peer);
+  }
+
+  /** Marks a pair delivered (reference §3.4) and clears its backoff. */
+  public void markDelivered(String eventId, String peer, int attempts, Instant deliveredAt, Instant eventExpiresAt,
+      Instant now) {
+    update("""
+        UPDATE event_deliveries SET status = 'delivered', attempts = ?, last_attempt_at = ?, last_error = '',
+          delivered_at = ?, event_expires_at = ?, failures = 0, next_attempt_at_ms = NULL
+        WHERE event_id = ? AND peer = ?""",
+        attempts, now.getEpochSecond(), deliveredAt.getEpochSecond(),
+        eventExpiresAt == null ? null : eventExpiresAt.getEpochSecond(), eventId, peer);
+  }
+
+  /**
+   * Marks a pair failed (reference §3.4: {@code delivered_at} cleared, expiry still recorded),
+   * counts the consecutive failure and records when the next pass may try it.
+   */
+  public void markFailed(String eventId, String peer, int attempts, String lastError, Instant eventExpiresAt,
+      Instant now, Instant nextAttemptAt) {
+    update("""
+        UPDATE event_deliveries SET status = 'failed', attempts = ?, last_attempt_at = ?, last_error = ?,
+          delivered_at = NULL, event_expires_at = ?, failures = failures + 1, next_attempt_at_ms = ?
+        WHERE event_id = ? AND peer = ?""",
+        attempts, now.getEpochSecond(), lastError,
+        eventExpiresAt == null ? null : eventExpiresAt.getEpochSecond(),
+        nextAttemptAt == null ? null : nextAttemptAt.toEpochMilli(), eventId, peer);
+  }
+
+  /** Clears the across-tick backoff of failed pairs so the next pass retries them now; returns rows touched. */
+  public int resetBackoff(String group, String peer) {
+    StringBuilder sql = new StringBuilder(
+        "UPDATE event_deliveries SET next_attempt_at_ms = NULL WHERE status = 'failed'");
+    List<Object> args = new ArrayList<>();
+    if (peer != null && !peer.isEmpty()) {
+      sql.append(" AND peer = ?");
+      args.add(peer);
+    }
+    if (group != null && !group.isEmpty()) {
+      sql.append(" AND event_id IN (SELECT id FROM federation_events WHERE group_name = ?)");
+      args.add(group);
+    }
+    return update(sql.toString(), args.toArray());
+  }
+
+  private static final String DELIVERY_COLUMNS =
+      "d.id, d.event_id, d.peer, d.status, d.attempts, d.last_attempt_at, d.last_error, d.delivered_at, "
+          + "d.event_expires_at, d.failures, d.next_attempt_at_ms";
+
+  private static DeliveryRecord readDelivery(ResultSet rs) throws SQLException {
+    long next = rs.getLong(11);
+    boolean nextNull = rs.wasNull();
+    return new DeliveryRecord(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getInt(5),
+        GoTime.fromUnixSeconds(rs.getLong(6)),
+        Objects.requireNonNullElse(rs.getString(7), ""),
+        GoTime.fromUnixSeconds(rs.getLong(8)),
+        GoTime.fromUnixSeconds(rs.getLong(9)),
+        rs.getInt(10),
+        nextNull ? null : Instant.ofEpochMilli(next));
+  }
+
+  /** Delivery rows by event and peer; an empty argument is a wildcard; ordered by row id. */
+  public List<DeliveryRecord> listDeliveries(String eventId, String peer) {
+    StringBuilder sql = new StringBuilder("SELECT " + DELIVERY_COLUMNS + " FROM event_deliveries d WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    if (eventId != null && !eventId.isEmpty()) {
+      sql.append(" AND d.event_id = ?");
+      args.add(eventId);
+    }
+    if (peer != null && !peer.isEmpty()) {
+      sql.append(" AND d.peer = ?");
+      args.add(peer);
+    }
+    sql.append(" ORDER BY d.id");
+    return query(sql.toString(), args, FederationStore::readDelivery);
+  }
+
+  /**
+   * Delivery rows filtered by group (joined to the events, so rows of pruned events drop out),
+   * event, peer and status; ordered by event id, peer.
+   */
+  public List<DeliveryRecord> listDeliveriesFiltered(String group, String eventId, String peer, String status) {
+    boolean hasGroup = group != null && !group.isEmpty();
+    StringBuilder sql = new StringBuilder("SELECT " + DELIVERY_COLUMNS + " FROM event_deliveries d");
+    List<Object> args = new ArrayList<>();
+    if (hasGroup) {
+      sql.append(" JOIN federation_events e ON d.event_id = e.id WHERE e.group_name = ?");
+      args.add(group);
+    } else {
+      sql.append(" WHERE 1=1");
+    }
+    if (eventId != null && !eventId.isEmpty()) {
+      sql.append(" AND d.event_id = ?");
+      args.add(eventId);
+    }
+    if (peer != null && !peer.isEmpty()) {
+      sql.append(" AND d.peer = ?");
+      args.add(peer);
+    }
+    if (status != null && !status.isEmpty()) {
+      sql.append(" AND d.status = ?");
+      args.add(status);
+    }
+    sql.append(" ORDER BY d.event_id, d.peer");
+    return query(sql.toString(), args, FederationStore::readDelivery);
+  }
+
+  /** Delivery state per (group, peer) (reference §4.4), ordered by group, peer. */
+  public List<DeliverySummary> deliverySummary(String group, String peer, String type, boolean includeExpired,
+      long nowUnix) {
+    StringBuilder sql = new StringBuilder(
+        """
+        SELECT e.group_name, d.peer, COUNT(*),
+          SUM(CASE WHEN d.status = 'delivered' THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d.status = 'delivered' AND d.event_expires_at > 0 AND e.expires_at > 0
+                    AND e.expires_at > d.event_expires_at THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d.status = 'failed' THEN 1 ELSE 0 END),
+          SUM(CASE WHEN d.status = 'pending' THEN 1 ELSE 0 END),
+          MAX(CASE WHEN d.delivered_at > 0 AND e.observed_at > 0 THEN d.delivered_at - e.observed_at END),
+          MIN(CASE WHEN e.expires_at > 0 THEN e.expires_at - ? END)
+        FROM event_deliveries d JOIN federation_events e ON d.event_id = e.id WHERE 1=1""");
+    List<Object> args = new ArrayList<>();
+    args.add(nowUnix);
+    if (group != null && !group.isEmpty()) {
+      sql.append(" AND e.group_name = ?");
+      args.add(group);
+    }
+    if (peer != null && !peer.isEmpty()) {
+      sql.append(" AND d.peer = ?");
+      args.add(peer);
+    }
+    if (type != null && !type.isEmpty()) {
+      sql.append(" AND e.type = ?");
+      args.add(type);
+    }
+    if (!includeExpired) {
+      sql.append(" AND (e.expires_at IS NULL OR e.expires_at = 0 OR e.expires_at >= ?)");
+      args.add(nowUnix);
+    }
+    sql.append(" GROUP BY e.group_name, d.peer ORDER BY e.group_name, d.peer");
+    return query(sql.toString(), args, rs -> new DeliverySummary(
+        rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+        rs.getLong(7), rs.getLong(8), rs.getLong(9)));
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  /** Maps one result row. */
+  @FunctionalInterface
+  public interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs a query with positional arguments under the store lock. */
+  public <T> List<T> query(String sql, List<?> args, RowMapper<T> mapper) {
+    return withConnection(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, args.toArray());
+        try (ResultSet rs = ps.executeQuery()) {
+          List<T> out = new ArrayList<>();
+          while (rs.next()) {
+            out.add(mapper.map(rs));
+          }
+          return out;
+        }
+      }
+    });
+  }
+
+  /** Runs an update with positional arguments under the store lock; returns rows changed. */
+  public int update(String sql, Object... args) {
+    return withConnection(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, args);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) {
+        ps.setNull(i + 1, Types.NULL);
+      } else if (a instanceof Integer n) {
+        ps.setInt(i + 1, n);
+      } else if (a instanceof Long n) {
+        ps.setLong(i + 1, n);
+      } else {
+        ps.setString(i + 1, a.toString());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (!conn.isClosed()) {
+        conn.close();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("close state store " + path + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+}

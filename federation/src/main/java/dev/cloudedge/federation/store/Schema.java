@@ -1,0 +1,169 @@
+package dev.cloudedge.federation.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Versioned, re-runnable schema migrations. Table and column names are routerd's (reference §4.2),
+ * so a routerd state file's federation tables read the same, and other routerd tables are left
+ * alone. Each migration is idempotent ({@code IF NOT EXISTS}, column checks); applied versions are
+ * recorded in {@code cloudedge_schema_migrations}. Append new migrations; never edit a shipped one.
+ */
+final class Schema {
+  /** One migration step. */
+  record Migration(int version, String description, Step step) {}
+
+  @FunctionalInterface
+  interface Step {
+    void apply(Connection c) throws SQLException;
+  }
+
+  static final List<Migration> MIGRATIONS = List.of(
+      new Migration(1, "routerd federation tables", c -> exec(c,
+          """
+          CREATE TABLE IF NOT EXISTS federation_events (
+            id TEXT PRIMARY KEY,
+            group_name TEXT NOT NULL,
+            source_node TEXT,
+            type TEXT NOT NULL,
+            subject TEXT,
+            dedupe_key TEXT,
+            payload TEXT,
+            observed_at INTEGER,
+            expires_at INTEGER,
+            recorded_at INTEGER
+          )""",
+          "CREATE INDEX IF NOT EXISTS federation_events_group ON federation_events(group_name, observed_at)",
+          """
+          CREATE TABLE IF NOT EXISTS event_deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL,
+            peer TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_attempt_at INTEGER,
+            last_error TEXT,
+            delivered_at INTEGER,
+            UNIQUE(event_id, peer)
+          )""",
+          "CREATE INDEX IF NOT EXISTS event_deliveries_peer ON event_deliveries(peer, status)")),
+      new Migration(2, "routerd event_deliveries.event_expires_at", c ->
+          addColumn(c, "event_deliveries", "event_expires_at", "INTEGER")),
+      new Migration(3, "routerd subscription runs and provider action journal", c -> exec(c,
+          """
+          CREATE TABLE IF NOT EXISTS event_subscription_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            subscription TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            event_group TEXT NOT NULL,
+            plugin TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            started_at TEXT NOT NULL,
+            completed_at TEXT,
+            dynamic_source TEXT,
+            dynamic_generation INTEGER,
+            error TEXT,
+            UNIQUE(subscription, event_id)
+          )""",
+          "CREATE INDEX IF NOT EXISTS event_subscription_runs_sub ON event_subscription_runs(subscription, status)",
+          """
+          CREATE TABLE IF NOT EXISTS action_executions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            source TEXT,
+            provider TEXT NOT NULL,
+            provider_ref TEXT,
+            action TEXT NOT NULL,
+            target_json TEXT,
+            parameters_json TEXT,
+            undo_json TEXT,
+            risk_level TEXT,
+            status TEXT NOT NULL,
+            approved_by TEXT,
+            approved_at TEXT,
+            executed_at TEXT,
+            result_message TEXT,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+          )""",
+          "CREATE INDEX IF NOT EXISTS action_executions_status ON action_executions(status, id)")),
+      new Migration(4, "routerd action_executions.observed_json", c ->
+          addColumn(c, "action_executions", "observed_json", "TEXT")),
+      new Migration(5, "CloudEdge across-tick delivery backoff", c -> {
+        addColumn(c, "event_deliveries", "failures", "INTEGER NOT NULL DEFAULT 0");
+        addColumn(c, "event_deliveries", "next_attempt_at_ms", "INTEGER");
+      }));
+
+  private Schema() {}
+
+  /** Applies every migration not yet recorded, each in its own transaction. */
+  static void migrate(Connection c) throws SQLException {
+    exec(c, """
+        CREATE TABLE IF NOT EXISTS cloudedge_schema_migrations (
+          version INTEGER PRIMARY KEY,
+          description TEXT NOT NULL,
+          applied_at TEXT NOT NULL
+        )""");
+    for (Migration m : MIGRATIONS) {
+      boolean done;
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT 1 FROM cloudedge_schema_migrations WHERE version = " + m.version())) {
+        done = rs.next();
+      }
+      if (done) {
+        continue;
+      }
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        m.step().apply(c);
+        try (var ps = c.prepareStatement(
+            "INSERT OR IGNORE INTO cloudedge_schema_migrations(version, description, applied_at) "
+                + "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))")) {
+          ps.setInt(1, m.version());
+          ps.setString(2, m.description());
+          ps.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw new SQLException("schema migration " + m.version() + " (" + m.description() + "): " + e.getMessage(), e);
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    }
+  }
+
+  /** The highest applied migration version. */
+  static int currentVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM cloudedge_schema_migrations")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  static void exec(Connection c, String... sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (String q : sql) {
+        s.execute(q);
+      }
+    }
+  }
+
+  static void addColumn(Connection c, String table, String column, String type) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        if (column.equalsIgnoreCase(rs.getString("name"))) {
+          return;
+        }
+      }
+    }
+    exec(c, "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+  }
+}
