@@ -1,0 +1,320 @@
+package dev.cloudedge.workflows.qualification;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.util.List;
+
+/**
+ * Node-local activities. Each call is routed to the task queue of the node it acts on (see {@link
+ * dev.cloudedge.workflows.TaskQueues#node}), so the worker hosting that node's eventd runtime does
+ * the work with its own store, config and secrets; no secret ever travels through Temporal.
+ *
+ * <p>Every method is idempotent: emits are upserts on the event id, faults are applied and restored
+ * by tag, reads have no side effects. Implementations raise {@link QualificationFailureType}
+ * failures: {@code INFRA} is retried, the others are not.
+ */
+@ActivityInterface(namePrefix = "Node")
+public interface NodeActivities {
+
+  /** Identity of this node for provenance: names, digests, runtime version and artifact hash. */
+  @ActivityMethod
+  NodeFacts describe();
+
+  /** Emits (records and pushes) a test event as this node; re-emitting an id extends its expiry. */
+  @ActivityMethod
+  EmitResult emit(EmitRequest request);
+
+  /** Delivery rows of one event on this node (the sender's outbox view). */
+  @ActivityMethod
+  List<DeliveryRow> deliveries(DeliveryQuery query);
+
+  /** Delivery summary rows for a group, as {@code federation deliveries summary} prints them. */
+  @ActivityMethod
+  List<SummaryRow> deliverySummary(String group);
+
+  /** This node's stored copy of an event, if any (expired copies included). */
+  @ActivityMethod
+  StoredEvent readEvent(String eventId);
+
+  /** Non-expired events of a group stored on this node. */
+  @ActivityMethod
+  long countEvents(String group);
+
+  /** Runs the federation doctor, optionally with the remediation plan and an in-memory config overlay. */
+  @ActivityMethod
+  DoctorReport doctor(DoctorRequest request);
+
+  /** Subscription runs of one subscription, restricted to the given event ids. */
+  @ActivityMethod
+  List<SubscriptionRunRow> subscriptionRuns(SubscriptionRunQuery query);
+
+  /** Restarts this node's eventd runtime and reports its identity before and after. */
+  @ActivityMethod
+  RuntimeRestart restartRuntime(FaultRequest request);
+
+  /** Breaks the subscription plugin of this node (fault), tagged for restore. */
+  @ActivityMethod
+  void breakPlugin(FaultRequest request);
+
+  /** Restores the subscription plugin; idempotent; succeeds when nothing is broken. */
+  @ActivityMethod
+  void restorePlugin(FaultRequest request);
+
+  /** Whether the subscription plugin is runnable (the verify step of the plugin restore). */
+  @ActivityMethod
+  boolean pluginHealthy(String subscription);
+
+  /** Cuts this node's traffic to its peer (fault), tagged for restore. */
+  @ActivityMethod
+  void applyPartition(FaultRequest request);
+
+  /** Undoes every partition with this tag; idempotent; succeeds when none is applied. */
+  @ActivityMethod
+  void restorePartition(FaultRequest request);
+
+  /** Opens a TCP connection from this node to the endpoint (3 s timeout). */
+  @ActivityMethod
+  ProbeResult probeEndpoint(String endpoint);
+
+  /** Sends the security probes from this node to the endpoint and returns each status. */
+  @ActivityMethod
+  SecurityProbeResult securityProbes(SecurityProbeRequest request);
+
+  /** SHA-256 of this node's config file(s), lowercase hex. */
+  @ActivityMethod
+  String digestConfig();
+
+  /**
+   * Node identity.
+   *
+   * @param nodeName the node name
+   * @param hostname the host name
+   * @param configDigest SHA-256 of the config, 64 hex
+   * @param runtimeVersion the eventd runtime version
+   * @param artifactSha256 SHA-256 of the artifact running the node, 64 hex, or {@code unknown}
+   * @param runtimeUnit how the runtime is managed (a systemd unit or {@code in-process})
+   * @param groups EventGroups this node serves
+   */
+  record NodeFacts(
+      String nodeName,
+      String hostname,
+      String configDigest,
+      String runtimeVersion,
+      String artifactSha256,
+      String runtimeUnit,
+      List<String> groups) {}
+
+  /**
+   * A test event to emit.
+   *
+   * @param group the EventGroup
+   * @param type the event type
+   * @param subject the subject (a /32 prefix)
+   * @param id the event id, derived from workflow data so a retried emit is an upsert
+   * @param ttlSeconds the time to live
+   */
+  record EmitRequest(String group, String type, String subject, String id, long ttlSeconds) {}
+
+  /**
+   * An emitted event.
+   *
+   * @param id the event id
+   * @param observedAtEpochSeconds when it was observed
+   * @param expiresAtEpochSeconds when it expires
+   */
+  record EmitResult(String id, long observedAtEpochSeconds, long expiresAtEpochSeconds) {}
+
+  /**
+   * Which deliveries to list.
+   *
+   * @param group the EventGroup
+   * @param eventId the event id
+   */
+  record DeliveryQuery(String group, String eventId) {}
+
+  /**
+   * One delivery row.
+   *
+   * @param eventId the event id
+   * @param peer the peer node name
+   * @param status pending, delivered or failed
+   * @param attempts attempts in the latest pass
+   * @param lastError the latest error, empty after success
+   * @param eventExpiresAtEpochSeconds the expiry the peer last received, 0 when unknown
+   */
+  record DeliveryRow(
+      String eventId,
+      String peer,
+      String status,
+      int attempts,
+      String lastError,
+      long eventExpiresAtEpochSeconds) {}
+
+  /** A delivery summary row with the reference's JSON keys. */
+  record SummaryRow(
+      String group,
+      String peer,
+      long events,
+      long delivered,
+      long staleTTL,
+      long failed,
+      long pending,
+      long maxLagSeconds,
+      long minExpiresInSeconds) {}
+
+  /**
+   * A stored event.
+   *
+   * @param id the event id
+   * @param present whether the node stores it
+   * @param group its group, empty when absent
+   * @param expiresAtEpochSeconds its expiry, 0 when absent or without expiry
+   */
+  record StoredEvent(String id, boolean present, String group, long expiresAtEpochSeconds) {}
+
+  /**
+   * A doctor run.
+   *
+   * @param remediationPlan whether to add the remediation plan
+   * @param overlayYaml extra YAML documents merged into the loaded config in memory only; empty for none
+   */
+  record DoctorRequest(boolean remediationPlan, String overlayYaml) {}
+
+  /**
+   * The doctor's report: the raw JSON for evidence plus the fields the scenarios decide on.
+   *
+   * @param json the report as {@code doctor federation -o json} prints it
+   * @param overall pass, warn, fail or skip
+   * @param pass number of PASS checks
+   * @param warn number of WARN checks
+   * @param fail number of FAIL checks
+   * @param skip number of SKIP checks
+   * @param checks every check
+   * @param failedDeliveryCount failed deliveries
+   * @param staleTTLCount delivered rows with stale TTL
+   * @param pendingDeliveryCount pending deliveries
+   * @param missingExpectedPeerCount expected peers without delivery rows or endpoint
+   * @param sloGroups per-group SLO evaluation
+   * @param actions remediation actions (empty without a plan)
+   * @param planDigest SHA-256 of the canonical actions array, empty without a plan
+   */
+  record DoctorReport(
+      String json,
+      String overall,
+      int pass,
+      int warn,
+      int fail,
+      int skip,
+      List<DoctorCheck> checks,
+      long failedDeliveryCount,
+      long staleTTLCount,
+      long pendingDeliveryCount,
+      long missingExpectedPeerCount,
+      List<SloGroup> sloGroups,
+      List<PlanAction> actions,
+      String planDigest) {}
+
+  /**
+   * One doctor check.
+   *
+   * @param code the check code, empty for code-less checks
+   * @param name the check name
+   * @param status pass, warn, fail or skip
+   */
+  record DoctorCheck(String code, String name, String status) {}
+
+  /**
+   * One group's SLO evaluation.
+   *
+   * @param group the group
+   * @param defined whether a FederationSLO defines it
+   * @param thresholds canonical text of the thresholds (for comparing groups)
+   * @param violations violations found
+   */
+  record SloGroup(String group, boolean defined, String thresholds, List<SloViolation> violations) {}
+
+  /**
+   * One SLO violation.
+   *
+   * @param check the violated check
+   * @param severity warn or fail
+   */
+  record SloViolation(String check, String severity) {}
+
+  /** One remediation action with the reference's keys. */
+  record PlanAction(
+      String action,
+      String targetGroup,
+      String targetPeer,
+      String targetResource,
+      boolean safe,
+      boolean requiresOperatorApproval) {}
+
+  /**
+   * Which subscription runs to list.
+   *
+   * @param subscription the EventSubscription name
+   * @param eventIds only runs for these events
+   */
+  record SubscriptionRunQuery(String subscription, List<String> eventIds) {}
+
+  /**
+   * One subscription run.
+   *
+   * @param id the run id
+   * @param eventId the event id
+   * @param status succeeded, failed or pending
+   * @param error the error text, empty on success
+   * @param json the row as {@code federation subscription runs -o json} prints it
+   */
+  record SubscriptionRunRow(long id, String eventId, String status, String error, String json) {}
+
+  /**
+   * A fault action, tagged so a restore undoes exactly what this run applied.
+   *
+   * @param tag {@code fedqual-<runId>-c<cycle>-<scenario>}
+   */
+  record FaultRequest(String tag) {}
+
+  /**
+   * A runtime restart.
+   *
+   * @param pidBefore the process (or runtime instance) id before
+   * @param pidAfter the id after, never 0 when active
+   * @param active whether the runtime is serving after the restart
+   */
+  record RuntimeRestart(long pidBefore, long pidAfter, boolean active) {}
+
+  /**
+   * A TCP probe.
+   *
+   * @param reachable whether the connection opened
+   * @param detail what happened (refused, timeout, connected)
+   */
+  record ProbeResult(boolean reachable, String detail) {}
+
+  /**
+   * Security probes to send.
+   *
+   * @param endpoint the receiver endpoint
+   * @param group the group whose secret signs the probes that need a valid signature
+   */
+  record SecurityProbeRequest(String endpoint, String group) {}
+
+  /**
+   * Security probe results, in the order sent.
+   *
+   * @param probes each probe
+   */
+  record SecurityProbeResult(List<ProbeStatus> probes) {}
+
+  /**
+   * One security probe.
+   *
+   * @param key the evidence key ({@code malformedStatus}, ...)
+   * @param description what was sent
+   * @param expected the expected HTTP status
+   * @param actual the HTTP status received, {@code 000} on a connection failure
+   */
+  record ProbeStatus(String key, String description, String expected, String actual) {}
+}
