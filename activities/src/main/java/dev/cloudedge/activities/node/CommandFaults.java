@@ -1,0 +1,80 @@
+package dev.cloudedge.activities.node;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fault methods of a real host, as commands from the topology file run through {@code sh -c} with
+ * {@code FEDQUAL_TAG} set to the fault's tag (so rules can be commented with it and removed by it).
+ * A missing command is a non-retryable setup problem; a command's output is never recorded, only
+ * its exit status, because hook strings and their output may contain secrets.
+ *
+ * @param partitionApply e.g. {@code nft add rule inet filter output tcp dport 8410 comment "$FEDQUAL_TAG" drop}
+ * @param partitionRestore e.g. a loop deleting every rule whose comment is {@code $FEDQUAL_TAG}
+ * @param pluginBreak e.g. {@code chmod -x /usr/local/libexec/routerd/plugins/fedqual-test-plugin}
+ * @param pluginRestore e.g. {@code chmod +x ...}
+ * @param pluginCheck exits 0 when the plugin is runnable, e.g. {@code test -x ...}
+ */
+public record CommandFaults(
+    String partitionApply, String partitionRestore, String pluginBreak, String pluginRestore, String pluginCheck)
+    implements FaultMethods {
+
+  private static final long TIMEOUT_SECONDS = 25;
+
+  @Override
+  public void applyPartition(String tag) throws Exception {
+    run("partitionApply", partitionApply, tag, true);
+  }
+
+  @Override
+  public void restorePartition(String tag) throws Exception {
+    run("partitionRestore", partitionRestore, tag, true);
+  }
+
+  @Override
+  public void breakPlugin(String tag) throws Exception {
+    run("pluginBreak", pluginBreak, tag, true);
+  }
+
+  @Override
+  public void restorePlugin(String tag) throws Exception {
+    run("pluginRestore", pluginRestore, tag, true);
+  }
+
+  @Override
+  public boolean pluginHealthy(String subscription) throws Exception {
+    return run("pluginCheck", pluginCheck, "", false) == 0;
+  }
+
+  private static int run(String name, String command, String tag, boolean mustSucceed) throws IOException, InterruptedException {
+    if (command == null || command.isBlank()) {
+      throw new FaultMethodMissingException("fault method '" + name + "' is not set in the topology file");
+    }
+    ProcessBuilder pb = new ProcessBuilder(List.of("sh", "-c", command)).redirectErrorStream(true);
+    pb.environment().put("FEDQUAL_TAG", tag);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    // Drain output so the child cannot block on a full pipe; it is not recorded.
+    p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("fault method '" + name + "' did not finish within " + TIMEOUT_SECONDS + "s");
+    }
+    int rc = p.exitValue();
+    if (mustSucceed && rc != 0) {
+      throw new IOException("fault method '" + name + "' exited " + rc);
+    }
+    return rc;
+  }
+
+  /** A fault method the topology does not define. */
+  public static final class FaultMethodMissingException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FaultMethodMissingException(String message) {
+      super(message);
+    }
+  }
+
+}

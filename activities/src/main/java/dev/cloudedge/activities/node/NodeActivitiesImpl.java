@@ -1,0 +1,393 @@
+package dev.cloudedge.activities.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cloudedge.activities.evidence.EvidenceFiles;
+import dev.cloudedge.federation.config.ConfigException;
+import dev.cloudedge.federation.config.ConfigLoader;
+import dev.cloudedge.federation.config.FederationConfig;
+import dev.cloudedge.federation.config.Kinds;
+import dev.cloudedge.federation.config.Resource;
+import dev.cloudedge.federation.doctor.CanonicalJson;
+import dev.cloudedge.federation.doctor.Check;
+import dev.cloudedge.federation.doctor.FederationDoctor;
+import dev.cloudedge.federation.doctor.RemediationAction;
+import dev.cloudedge.federation.doctor.SloGroupStatus;
+import dev.cloudedge.federation.event.FederationEvent;
+import dev.cloudedge.federation.security.GroupKeys;
+import dev.cloudedge.federation.security.Hmac;
+import dev.cloudedge.federation.security.Secret;
+import dev.cloudedge.federation.store.DeliveryRecord;
+import dev.cloudedge.federation.store.DeliverySummary;
+import dev.cloudedge.federation.store.EventRecord;
+import dev.cloudedge.federation.store.FederationStore;
+import dev.cloudedge.workflows.qualification.NodeActivities;
+import dev.cloudedge.workflows.qualification.QualificationFailureType;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Node-local activities over the node's own eventd runtime, store and config. Registered by a node
+ * worker on that node's task queue; nothing here crosses to another node except the probes.
+ */
+public final class NodeActivitiesImpl implements NodeActivities {
+  private static final long MAX_BODY = 1 << 20;
+  private final NodeHost host;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  /** Activities for the node {@code host} serves. */
+  public NodeActivitiesImpl(NodeHost host) {
+    this.host = Objects.requireNonNull(host, "host");
+  }
+
+  @Override
+  public NodeFacts describe() {
+    String hostname;
+    try {
+      hostname = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      hostname = "unknown";
+    }
+    String version = Optional.ofNullable(NodeActivitiesImpl.class.getPackage().getImplementationVersion()).orElse("dev");
+    return new NodeFacts(host.nodeName(), hostname, digestConfig(), "cloudedge " + version,
+        EvidenceFiles.artifactSha256(host.artifact()), host.runtimeUnit(), host.runtime().groups());
+  }
+
+  @Override
+  public EmitResult emit(EmitRequest r) {
+    if (r.ttlSeconds() <= 0) {
+      throw QualificationFailureType.INVALID_REQUEST.failure("ttlSeconds must be positive, got " + r.ttlSeconds());
+    }
+    Instant now = Instant.now();
+    FederationEvent ev = new FederationEvent(r.id(), r.group(), host.nodeName(), r.type(), r.subject(), "", Map.of(),
+        now, now.plusSeconds(r.ttlSeconds()));
+    try {
+      dev.cloudedge.federation.eventd.EmitResult res = host.runtime().emit(ev);
+      EventRecord stored = store().getEvent(r.id()).orElseThrow();
+      return new EmitResult(r.id(), epoch(stored.event().observedAt()), epoch(stored.event().expiresAt()));
+    } catch (IllegalArgumentException e) {
+      throw QualificationFailureType.INVALID_REQUEST.failure("emit " + r.id() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw infra("emit " + r.id(), e);
+    }
+  }
+
+  @Override
+  public List<DeliveryRow> deliveries(DeliveryQuery q) {
+    List<DeliveryRow> out = new ArrayList<>();
+    for (DeliveryRecord d : store().listDeliveriesFiltered(q.group(), q.eventId(), "", "")) {
+      out.add(new DeliveryRow(d.eventId(), d.peer(), d.status(), d.attempts(), d.lastError() == null ? "" : d.lastError(),
+          epoch(d.eventExpiresAt())));
+    }
+    return out;
+  }
+
+  @Override
+  public List<SummaryRow> deliverySummary(String group) {
+    List<SummaryRow> out = new ArrayList<>();
+    for (DeliverySummary s : store().deliverySummary(group, "", "", false, Instant.now().getEpochSecond())) {
+      out.add(new SummaryRow(s.group(), s.peer(), s.events(), s.delivered(), s.staleTtl(), s.failed(), s.pending(),
+          s.maxLagSeconds(), s.minExpiresInSeconds()));
+    }
+    return out;
+  }
+
+  @Override
+  public StoredEvent readEvent(String eventId) {
+    return store().getEvent(eventId)
+        .map(e -> new StoredEvent(eventId, true, e.event().group(), epoch(e.event().expiresAt())))
+        .orElse(new StoredEvent(eventId, false, "", 0));
+  }
+
+  @Override
+  public long countEvents(String group) {
+    return store().listEvents(group, false, Instant.now().getEpochSecond()).size();
+  }
+
+  @Override
+  public DoctorReport doctor(DoctorRequest r) {
+    FederationConfig config = host.config();
+    if (r.overlayYaml() != null && !r.overlayYaml().isBlank()) {
+      try {
+        for (Resource res : ConfigLoader.parse(r.overlayYaml(), "config-fault overlay")) {
+          config = config.withResource(res);
+        }
+      } catch (ConfigException e) {
+        throw QualificationFailureType.INVALID_REQUEST.failure("overlay: " + e.getMessage());
+      }
+    }
+    dev.cloudedge.federation.doctor.DoctorReport rep;
+    try {
+      rep = FederationDoctor.diagnose(config, host.stateFile(), Instant.now(), r.remediationPlan());
+    } catch (Exception e) {
+      throw infra("doctor on " + host.nodeName(), e);
+    }
+    List<DoctorCheck> checks = new ArrayList<>();
+    for (Check c : rep.checks()) {
+      checks.add(new DoctorCheck(c.code() == null ? "" : c.code().wire(), c.name(), c.status().wire()));
+    }
+    List<SloGroup> groups = new ArrayList<>();
+    List<PlanAction> actions = new ArrayList<>();
+    long failed = 0;
+    long stale = 0;
+    long pending = 0;
+    long missing = 0;
+    if (rep.federation() != null) {
+      failed = rep.federation().failedDeliveryCount();
+      stale = rep.federation().staleTtlCount();
+      pending = rep.federation().pendingDeliveryCount();
+      missing = rep.federation().missingExpectedPeerCount();
+      if (rep.federation().slo() != null) {
+        for (SloGroupStatus g : rep.federation().slo().groups()) {
+          List<SloViolation> v = new ArrayList<>();
+          for (dev.cloudedge.federation.doctor.SloViolation x : g.violations()) {
+            v.add(new SloViolation(x.check(), x.severity().wire()));
+          }
+          groups.add(new SloGroup(g.group(), g.defined(), CanonicalJson.string(g.thresholds()), v));
+        }
+      }
+    }
+    String digest = "";
+    if (rep.remediationPlan() != null) {
+      for (RemediationAction a : rep.remediationPlan().actions()) {
+        actions.add(new PlanAction(a.action().wire(), a.targetGroup(), a.targetPeer(), a.targetResource(), a.safe(),
+            a.requiresOperatorApproval()));
+      }
+      digest = rep.remediationPlan().digest();
+    }
+    JsonNode tree = rep.toTree();
+    return new DoctorReport(tree.toString(), rep.summary().overall().wire(), rep.summary().pass(), rep.summary().warn(),
+        rep.summary().fail(), rep.summary().skip(), checks, failed, stale, pending, missing, groups, actions, digest);
+  }
+
+  @Override
+  public List<SubscriptionRunRow> subscriptionRuns(SubscriptionRunQuery q) {
+    if (q.eventIds().isEmpty()) {
+      return List.of();
+    }
+    String key = q.subscription().startsWith(Kinds.EVENT_SUBSCRIPTION + "/") ? q.subscription()
+        : Kinds.EVENT_SUBSCRIPTION + "/" + q.subscription();
+    StringBuilder sql = new StringBuilder("SELECT id, subscription, event_id, event_group, plugin, status, attempts,"
+        + " started_at, completed_at, error FROM event_subscription_runs WHERE (subscription = ? OR subscription = ?)"
+        + " AND event_id IN (");
+    List<Object> args = new ArrayList<>(List.of(key, q.subscription()));
+    for (int i = 0; i < q.eventIds().size(); i++) {
+      sql.append(i == 0 ? "?" : ",?");
+      args.add(q.eventIds().get(i));
+    }
+    sql.append(") ORDER BY id");
+    return store().query(sql.toString(), args, rs -> {
+      com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+      o.put("id", rs.getLong(1));
+      o.put("subscription", rs.getString(2));
+      o.put("eventId", rs.getString(3));
+      o.put("eventGroup", rs.getString(4));
+      o.put("plugin", rs.getString(5));
+      o.put("status", rs.getString(6));
+      o.put("attempts", rs.getInt(7));
+      o.put("startedAt", rs.getString(8));
+      o.put("completedAt", rs.getString(9) == null ? "" : rs.getString(9));
+      o.put("error", rs.getString(10) == null ? "" : rs.getString(10));
+      return new SubscriptionRunRow(rs.getLong(1), rs.getString(3), rs.getString(6),
+          rs.getString(10) == null ? "" : rs.getString(10), o.toString());
+    });
+  }
+
+  @Override
+  public RuntimeRestart restartRuntime(FaultRequest request) {
+    long before = host.runtimeInstanceId();
+    try {
+      host.restart();
+    } catch (Exception e) {
+      throw infra("restart eventd on " + host.nodeName(), e);
+    }
+    return new RuntimeRestart(before, host.runtimeInstanceId(), host.active());
+  }
+
+  @Override
+  public void breakPlugin(FaultRequest request) {
+    fault("break plugin", () -> host.faults().breakPlugin(request.tag()));
+  }
+
+  @Override
+  public void restorePlugin(FaultRequest request) {
+    fault("restore plugin", () -> host.faults().restorePlugin(request.tag()));
+  }
+
+  @Override
+  public boolean pluginHealthy(String subscription) {
+    try {
+      return host.faults().pluginHealthy(subscription);
+    } catch (Exception e) {
+      throw infra("check plugin of " + subscription, e);
+    }
+  }
+
+  @Override
+  public void applyPartition(FaultRequest request) {
+    fault("apply partition", () -> host.faults().applyPartition(request.tag()));
+  }
+
+  @Override
+  public void restorePartition(FaultRequest request) {
+    fault("restore partition", () -> host.faults().restorePartition(request.tag()));
+  }
+
+  @Override
+  public ProbeResult probeEndpoint(String endpoint) {
+    InetSocketAddress addr = address(endpoint);
+    try (Socket s = new Socket()) {
+      s.connect(addr, 3000);
+      return new ProbeResult(true, "connected to " + addr.getHostString() + ":" + addr.getPort());
+    } catch (java.net.SocketTimeoutException e) {
+      return new ProbeResult(false, "timeout after 3s");
+    } catch (IOException e) {
+      return new ProbeResult(false, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** The TCP address of an {@code http(s)://host[:port]} endpoint; IPv6 literals and default ports handled. */
+  static InetSocketAddress address(String endpoint) {
+    URI u;
+    try {
+      u = URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw QualificationFailureType.INVALID_REQUEST.failure("endpoint " + endpoint + " is not a URL");
+    }
+    if (u.getHost() == null || u.getScheme() == null) {
+      throw QualificationFailureType.INVALID_REQUEST.failure("endpoint " + endpoint + " has no scheme or host");
+    }
+    int port = u.getPort() > 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    String h = u.getHost().startsWith("[") ? u.getHost().substring(1, u.getHost().length() - 1) : u.getHost();
+    return new InetSocketAddress(h, port);
+  }
+
+  @Override
+  public SecurityProbeResult securityProbes(SecurityProbeRequest r) {
+    Kinds.EventGroup g = host.config().eventGroup(r.group())
+        .orElseThrow(() -> QualificationFailureType.PREFLIGHT.failure("EventGroup " + r.group() + " not configured on " + host.nodeName()));
+    Secret key;
+    try {
+      key = GroupKeys.load(g.spec().auth()).signing();
+    } catch (RuntimeException e) {
+      throw QualificationFailureType.PREFLIGHT.failure("cannot load the signing key of group " + r.group() + " on " + host.nodeName());
+    }
+    URI target = URI.create(r.endpoint().replaceAll("/+$", "") + "/v1/events");
+    long now = Instant.now().getEpochSecond();
+    byte[] valid = ("{\"events\":[]}").getBytes(StandardCharsets.UTF_8);
+    byte[] notJson = "not-json".getBytes(StandardCharsets.UTF_8);
+    byte[] huge = new byte[(int) MAX_BODY + 1];
+    java.util.Arrays.fill(huge, (byte) 'x');
+    List<ProbeStatus> out = new ArrayList<>();
+    out.add(probe("malformedStatus", "POST 'not-json' without X-Routerd-Timestamp", "400", target, notJson,
+        "application/x-www-form-urlencoded", null, null));
+    out.add(probe("wrongStatus", "POST {\"bad\":true} without X-Routerd-Timestamp", "400", target,
+        "{\"bad\":true}".getBytes(StandardCharsets.UTF_8), "application/json", null, null));
+    out.add(probe("badAuthStatus", "POST with X-Routerd-Signature: invalid and no timestamp", "400", target, valid,
+        "application/json", null, "invalid"));
+    out.add(probe("badTimestampStatus", "POST with a non-integer timestamp", "400", target, valid, "application/json",
+        "yesterday", Hmac.sign(key, now, valid)));
+    out.add(probe("badSignatureStatus", "POST with a current timestamp and a wrong signature", "401", target, valid,
+        "application/json", Long.toString(now), "0".repeat(64)));
+    long stale = now - 3600;
+    out.add(probe("staleTimestampStatus", "correctly signed POST with a timestamp one hour old", "403", target, valid,
+        "application/json", Long.toString(stale), Hmac.sign(key, stale, valid)));
+    out.add(probe("malformedSignedStatus", "correctly signed POST whose body is not JSON", "400", target, notJson,
+        "application/json", Long.toString(now), Hmac.sign(key, now, notJson)));
+    out.add(get(target));
+    out.add(probe("oversizedStatus", "correctly signed POST with a body over 1 MiB", "413", target, huge,
+        "application/json", Long.toString(now), Hmac.sign(key, now, huge)));
+    return new SecurityProbeResult(out);
+  }
+
+  private ProbeStatus probe(String key, String what, String expected, URI target, byte[] body, String contentType,
+      String ts, String sig) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (ts != null) {
+      b.header("X-Routerd-Timestamp", ts);
+    }
+    if (sig != null) {
+      b.header("X-Routerd-Signature", sig);
+    }
+    return new ProbeStatus(key, what, expected, send(b.build()));
+  }
+
+  private ProbeStatus get(URI target) {
+    return new ProbeStatus("getStatus", "GET /v1/events", "405",
+        send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10)).GET().build()));
+  }
+
+  private String send(HttpRequest req) {
+    try {
+      return Integer.toString(http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode());
+    } catch (IOException e) {
+      return "000";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "000";
+    }
+  }
+
+  @Override
+  public String digestConfig() {
+    try {
+      List<Path> files = host.configFiles();
+      if (files.size() == 1) {
+        return EvidenceFiles.sha256(Files.readAllBytes(files.get(0)));
+      }
+      StringBuilder b = new StringBuilder();
+      for (Path p : files) {
+        b.append(EvidenceFiles.sha256(Files.readAllBytes(p))).append('\n');
+      }
+      return EvidenceFiles.sha256(b.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw infra("digest config of " + host.nodeName(), e);
+    }
+  }
+
+  private FederationStore store() {
+    return host.runtime().store();
+  }
+
+  private interface FaultStep {
+    void run() throws Exception;
+  }
+
+  private void fault(String what, FaultStep step) {
+    try {
+      step.run();
+    } catch (CommandFaults.FaultMethodMissingException e) {
+      throw QualificationFailureType.FAULT_METHOD_MISSING.failure(e.getMessage());
+    } catch (Exception e) {
+      throw infra(what + " on " + host.nodeName(), e);
+    }
+  }
+
+  private static ApplicationFailure infra(String what, Exception e) {
+    if (e instanceof ApplicationFailure af) {
+      return af;
+    }
+    return QualificationFailureType.INFRA.failure(what + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+  }
+
+  private static long epoch(Instant t) {
+    return t == null ? 0 : t.getEpochSecond();
+  }
+}
