@@ -249,12 +249,25 @@ public final class NodeActivitiesImpl implements NodeActivities {
     fault("restore partition", () -> host.faults().restorePartition(request.tag()));
   }
 
+  /**
+   * Application-level reachability: a TCP connect and an HTTP answer to {@code GET /v1/status}
+   * within 3 s each. A black-holing firewall (DROP) therefore reads as unreachable, not only a REJECT.
+   */
   @Override
   public ProbeResult probeEndpoint(String endpoint) {
     InetSocketAddress addr = address(endpoint);
     try (Socket s = new Socket()) {
       s.connect(addr, 3000);
-      return new ProbeResult(true, "connected to " + addr.getHostString() + ":" + addr.getPort());
+      s.setSoTimeout(3000);
+      s.getOutputStream().write(("GET /v1/status HTTP/1.1\r\nHost: " + addr.getHostString() + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      byte[] head = s.getInputStream().readNBytes(12);
+      String line = new String(head, StandardCharsets.US_ASCII);
+      if (line.startsWith("HTTP/")) {
+        return new ProbeResult(true, "HTTP answer from " + addr.getHostString() + ":" + addr.getPort());
+      }
+      return new ProbeResult(false, "connected but no HTTP answer");
     } catch (java.net.SocketTimeoutException e) {
       return new ProbeResult(false, "timeout after 3s");
     } catch (IOException e) {

@@ -151,8 +151,14 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
           setDetail(wasCancelled ? "cancelled: finishing evidence" : "finishing evidence");
           EvidenceActivities finish = Workflow.newActivityStub(EvidenceActivities.class,
               QualificationOptions.evidence("finish run-metadata.json, manifest and report"));
-          RunFinishResult fr = finish.finishRun(new RunFinish(req, outcomes, wasCancelled,
-              wasCancelled ? "cancelled" : "", ScenarioWorkflowImpl.iso(Workflow.currentTimeMillis())));
+          RunFinishResult fr;
+          try {
+            fr = finish.finishRun(new RunFinish(req, outcomes, wasCancelled,
+                wasCancelled ? "cancelled" : "", ScenarioWorkflowImpl.iso(Workflow.currentTimeMillis())));
+          } catch (ActivityFailure e) {
+            // The scenarios ran, but the run's evidence could not be completed: incomplete, not failed.
+            fr = new RunFinishResult(List.of("finish:" + message(e)), List.of("run-metadata.json summary"), "");
+          }
           result[0] = verdictOf(setup, fr, wasCancelled);
         })
         .run();

@@ -1,0 +1,71 @@
+package dev.cloudedge.worker;
+
+import dev.cloudedge.workflows.qualification.QualificationSearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+
+/**
+ * The embedded Temporal: the SDK's in-memory test server bound to a port, in real time (time
+ * skipping locked), with our custom search attributes registered. No install, no download; state
+ * lives in memory and ends with the process.
+ */
+public final class DevServer implements AutoCloseable {
+  private final TestServer.PortBoundTestServer server;
+  private final int port;
+
+  private DevServer(TestServer.PortBoundTestServer server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /**
+   * Starts the server on {@code port} of every interface the test server binds (it listens on all
+   * addresses; use only on trusted machines) and registers the search attributes.
+   *
+   * @throws IllegalArgumentException when the port is taken
+   */
+  public static DevServer start(int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress("127.0.0.1", port));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("port " + port + " is in use: is another Temporal server running? ("
+          + e.getMessage() + ")", e);
+    }
+    // lockTimeSkipping=true: the test server then runs in real time, like a dev server.
+    TestServer.PortBoundTestServer s = TestServer.createPortBoundServer(port, true);
+    DevServer dev = new DevServer(s, port);
+    dev.registerSearchAttributes();
+    return dev;
+  }
+
+  private void registerSearchAttributes() {
+    OperatorServiceStubs op = OperatorServiceStubs.newServiceStubs(
+        OperatorServiceStubsOptions.newBuilder().setTarget(address()).build());
+    try {
+      AddSearchAttributesRequest.Builder req = AddSearchAttributesRequest.newBuilder().setNamespace("default");
+      for (Map.Entry<String, IndexedValueType> e : QualificationSearchAttributes.definitions().entrySet()) {
+        req.putSearchAttributes(e.getKey(), e.getValue());
+      }
+      op.blockingStub().addSearchAttributes(req.build());
+    } finally {
+      op.shutdownNow();
+    }
+  }
+
+  /** {@code 127.0.0.1:<port>}. */
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

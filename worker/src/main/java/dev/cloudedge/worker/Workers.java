@@ -1,0 +1,42 @@
+package dev.cloudedge.worker;
+
+import dev.cloudedge.activities.evidence.EvidenceActivitiesImpl;
+import dev.cloudedge.activities.node.NodeActivitiesImpl;
+import dev.cloudedge.activities.node.NodeHost;
+import dev.cloudedge.workflows.TaskQueues;
+import dev.cloudedge.workflows.qualification.QualificationWorkflowImpl;
+import dev.cloudedge.workflows.qualification.ScenarioWorkflowImpl;
+import dev.cloudedge.workflows.qualification.TopologyLockWorkflowImpl;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.nio.file.Path;
+
+/** Registers workflows and activities on their task queues. */
+public final class Workers {
+  private Workers() {}
+
+  /** The control worker: the qualification workflows and the evidence activities. */
+  public static Worker control(WorkerFactory factory, Path artifact, String namespace) {
+    Worker w = factory.newWorker(TaskQueues.CONTROL);
+    w.registerWorkflowImplementationTypes(
+        QualificationWorkflowImpl.class, ScenarioWorkflowImpl.class, TopologyLockWorkflowImpl.class);
+    w.registerActivitiesImplementations(new EvidenceActivitiesImpl(artifact, namespace));
+    return w;
+  }
+
+  /** A node worker: the node-local activities of {@code host} on its own task queue. */
+  public static Worker node(WorkerFactory factory, NodeHost host) {
+    Worker w = factory.newWorker(TaskQueues.node(host.nodeName()));
+    w.registerActivitiesImplementations(new NodeActivitiesImpl(host));
+    return w;
+  }
+
+  /** The artifact this process runs from: the shaded jar, or a classes directory in development. */
+  public static Path selfArtifact() {
+    try {
+      return Path.of(Workers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (Exception e) {
+      return null;
+    }
+  }
+}
