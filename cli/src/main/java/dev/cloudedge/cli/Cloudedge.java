@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Cloudedge.VersionProvider.class,
     description = "CloudEdge Federation: signed, durable fact federation between edge and cloud nodes.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, dev.cloudedge.cli.action.ActionCommand.class,
+        dev.cloudedge.cli.action.ExecutorCommand.class})
 public final class Cloudedge implements Callable<Integer> {
 
   @Spec CommandSpec spec;
