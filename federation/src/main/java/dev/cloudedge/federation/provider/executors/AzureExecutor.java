@@ -40,7 +40,8 @@ public final class AzureExecutor implements ProviderExecutor {
   static final List<String> RETRYABLE = List.of("signal: killed", "timed out", "timeout", "temporary", "throttle",
       "too many requests", "service unavailable", "internal server error", "connection reset", "connection refused",
       "econnreset", "econnrefused");
-  static final List<String> CONFLICT = List.of("privateipaddressisinuse", "conflict", "already allocated");
+  static final List<String> CONFLICT = List.of(
+      "privateipaddressisinuse", "privateipaddressinuse", "conflict", "already allocated");
   static final String VERIFY_QUERY = "[].{name:name, privateIPAddress: privateIPAddress, privateIpAddress: "
       + "privateIpAddress, privateIpAddressFromProperties: properties.privateIpAddress, privateIPAddressFromProperties: "
       + "properties.privateIPAddress}";
