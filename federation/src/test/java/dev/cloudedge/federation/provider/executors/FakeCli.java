@@ -33,7 +33,7 @@ final class FakeCli {
           case "$args" in
             $pat)
               cat "$rule/stdout"; cat "$rule/stderr" >&2; code=$(cat "$rule/code")
-              if [ -f "$rule/once" ]; then mv "$rule" "$rule.used"; fi
+              if [ -f "$rule/once" ]; then rm -f "$rule/pattern"; fi
               exit "$code";;
           esac
         done
