@@ -42,10 +42,17 @@ public final class AwsExecutor implements ProviderExecutor {
     this.cli = cli;
   }
 
-  /** The production CLI: {@code aws} (or {@code AWS_CLI_PATH}) with the executor's environment. */
+  /**
+   * The production CLI: {@code aws} (or {@code AWS_CLI_PATH}) with the executor's environment. When
+   * {@code CLOUDEDGE_AWS_ENDPOINT_URL} is set (a VPC interface endpoint, or a local EC2-compatible
+   * endpoint in tests), {@code --endpoint-url <url>} is appended to every call; every aws CLI
+   * version honours that flag, unlike the newer {@code AWS_ENDPOINT_URL} variable.
+   */
   public static Cli processCli(Map<String, String> env) {
     String bin = env.getOrDefault("AWS_CLI_PATH", "").isBlank() ? "aws" : env.get("AWS_CLI_PATH").trim();
-    return new ProcessCli("aws", bin, List.of(), env, CALL_TIMEOUT, null);
+    String endpoint = env.getOrDefault("CLOUDEDGE_AWS_ENDPOINT_URL", "").trim();
+    List<String> appended = endpoint.isEmpty() ? List.of() : List.of("--endpoint-url", endpoint);
+    return new ProcessCli("aws", bin, appended, env, CALL_TIMEOUT, null);
   }
 
   /** routerd's dry-run guard: only {@code describe-*} verbs reach the CLI in dry-run. */
