@@ -1,5 +1,6 @@
 package dev.cloudedge.cli;
 
+import dev.cloudedge.cli.doctor.DoctorCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Cloudedge.VersionProvider.class,
     description = "CloudEdge Federation: signed, durable fact federation between edge and cloud nodes.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DoctorCommand.class})
 public final class Cloudedge implements Callable<Integer> {
 
   @Spec CommandSpec spec;
