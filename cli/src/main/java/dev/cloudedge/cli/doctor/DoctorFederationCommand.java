@@ -2,17 +2,16 @@ package dev.cloudedge.cli.doctor;
 
 import dev.cloudedge.cli.ExitCodes;
 import dev.cloudedge.cli.output.OutputOptions;
-import dev.cloudedge.federation.config.ConfigException;
-import dev.cloudedge.federation.config.ConfigLoader;
+import dev.cloudedge.cli.options.CliSettings;
+import dev.cloudedge.cli.options.ConfigOptions;
+import dev.cloudedge.cli.options.StateFileOptions;
 import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.doctor.DoctorInputException;
 import dev.cloudedge.federation.doctor.DoctorReport;
 import dev.cloudedge.federation.doctor.FederationDoctor;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,16 +34,11 @@ import picocli.CommandLine.Spec;
 public final class DoctorFederationCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin ConfigOptions config;
+
+  @Mixin StateFileOptions state;
+
   @Mixin OutputOptions output;
-
-  @Option(names = "--config", paramLabel = "FILE", arity = "1..*",
-      description = "Config file(s): resources or a routerd Router document. Without it the expected-peer"
-          + " audit and subscription checks are skipped and default thresholds apply.")
-  List<Path> configs = List.of();
-
-  @Option(names = "--state-file", paramLabel = "DB", required = true,
-      description = "The node's SQLite state database. A missing file reads as empty and is not created.")
-  Path stateFile;
 
   @Option(names = "--remediation-plan",
       description = "Add the deterministic remediation plan (plan only: nothing is executed). Its digest is"
@@ -61,21 +55,16 @@ public final class DoctorFederationCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Instant at;
     try {
-      at = now == null ? Instant.now() : Instant.parse(now);
+      at = now == null ? CliSettings.of(spec).clock().instant() : Instant.parse(now);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("invalid --now \"" + now + "\": want RFC 3339, e.g. 2026-07-21T08:00:00Z");
     }
-    FederationConfig config = null;
+    FederationConfig cfg = config.load();
     DoctorReport report;
     try {
-      if (!configs.isEmpty()) {
-        config = ConfigLoader.load(configs);
-      }
-      report = FederationDoctor.diagnose(config, stateFile, at, remediationPlan);
-    } catch (ConfigException | DoctorInputException e) {
-      err.println("cloudedge: " + e.getMessage());
-      err.flush();
-      return ExitCodes.USAGE;
+      report = FederationDoctor.diagnose(cfg, state.path(), at, remediationPlan);
+    } catch (DoctorInputException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
     switch (output.format()) {
       case JSON -> out.print(report.toJson());
