@@ -11,6 +11,7 @@ import dev.cloudedge.federation.doctor.DoctorReport;
 import dev.cloudedge.federation.doctor.FederationDoctor;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,7 +56,7 @@ public final class DoctorFederationCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Instant at;
     try {
-      at = now == null ? CliSettings.of(spec).clock().instant() : Instant.parse(now);
+      at = now == null ? CliSettings.of(spec).clock().instant() : OffsetDateTime.parse(now).toInstant();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("invalid --now \"" + now + "\": want RFC 3339, e.g. 2026-07-21T08:00:00Z");
     }

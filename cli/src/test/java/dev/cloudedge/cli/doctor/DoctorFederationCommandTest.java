@@ -136,9 +136,14 @@ class DoctorFederationCommandTest {
   void nowOptionOverridesTheClock() throws Exception {
     healthyState();
     assertEquals(0, run("doctor", "federation", "--config", config.toString(), "--state-file", db.toString(),
-        "-o", "json", "--remediation-plan", "--now", "2026-07-21T08:05:00Z"));
+        "-o", "json", "--remediation-plan", "--now", "2026-07-21T17:05:00+09:00"));
     assertTrue(out.toString().contains("\"generatedAt\": \"2026-07-21T08:05:00Z\""), out.toString());
     assertTrue(out.toString().contains("nearest event expires in 300s"), out.toString());
+    out.getBuffer().setLength(0);
+    assertEquals(2, run("doctor", "federation", "--config", config.toString(), "--state-file", db.toString(),
+        "--now", "yesterday"));
+    assertEquals("", out.toString());
+    assertTrue(err.toString().contains("invalid --now \"yesterday\""), err.toString());
   }
 
   @Test

@@ -123,4 +123,15 @@ class DoctorInputsTest {
     JsonNode fromYaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(r.toYaml());
     ExampleDocumentsTest.assertSameKeys(JSON.readTree(r.toJson()), fromYaml, "$");
   }
+
+  @Test
+  void reportRoundTripsThroughPlainJackson(@TempDir Path dir) throws Exception {
+    // Activities may hand the typed report to Temporal's Jackson converter: it must read back equal.
+    DoctorReport r = ExampleDocumentsTest.exampleB(dir);
+    DoctorReport back = JSON.readValue(JSON.writeValueAsString(r), DoctorReport.class);
+    assertEquals(r, back);
+    assertEquals(r.toJson(), back.toJson());
+    DoctorReport c = ExampleDocumentsTest.exampleC(dir.resolve("c"));
+    assertEquals(c, JSON.readValue(JSON.writeValueAsString(c), DoctorReport.class));
+  }
 }
