@@ -28,10 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "federation",
     mixinStandardHelpOptions = true,
-    description = {
-        "Run the federation checks (deliveries, lag, TTL, expected peers, subscription runs) against the",
-        "FederationSLO thresholds. Reads config and state only; never writes either.",
-        "Exit codes: 0 no failing check, 1 a check failed, 2 config or state file unreadable."})
+    description = "Run the federation checks (deliveries, lag, TTL, expected peers, subscription runs) against "
+        + "the FederationSLO thresholds. Reads config and state only; never writes either. "
+        + "Exit codes: 0 no failing check, 1 a check failed, 2 config or state file unreadable.")
 public final class DoctorFederationCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
