@@ -118,10 +118,12 @@ class DoctorInputsTest {
   }
 
   @Test
-  void yamlCarriesTheSameKeys(@TempDir Path dir) throws Exception {
-    DoctorReport r = ExampleDocumentsTest.exampleC(dir);
-    JsonNode fromYaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(r.toYaml());
-    ExampleDocumentsTest.assertSameKeys(JSON.readTree(r.toJson()), fromYaml, "$");
+  void yamlCarriesTheSameKeysAndTypes(@TempDir Path dir) throws Exception {
+    ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    for (DoctorReport r : List.of(ExampleDocumentsTest.exampleC(dir.resolve("c")),
+        ExampleDocumentsTest.exampleB(dir.resolve("b")))) {
+      ExampleDocumentsTest.assertSameKeys(JSON.readTree(r.toJson()), yaml.readTree(r.toYaml()), "$");
+    }
   }
 
   @Test
