@@ -209,6 +209,10 @@ final class FederationRules {
         continue;
       }
       String g = slo.groupRef();
+      if (g.isEmpty()) {
+        // Reported once by the per-resource rule (routerd never reaches its cross-check with it).
+        continue;
+      }
       String earlier = byGroup.putIfAbsent(g, r.id());
       if (earlier != null) {
         problems.add(new ConfigProblem(r.id(), r.origin(), r.id() + " spec.groupRef \"" + g + "\" conflicts with "
