@@ -19,6 +19,8 @@ public final class ExecutorCommand implements Callable<Integer> {
   @Command(name = "exec", mixinStandardHelpOptions = true,
       description = "Run one ExecuteActionRequest (stdin) with the real aws, az or oci CLI; result JSON on stdout.")
   static final class Exec implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "PROVIDER", description = "aws, azure or oci.")
     String provider;
 
@@ -28,7 +30,8 @@ public final class ExecutorCommand implements Callable<Integer> {
         throw new IllegalArgumentException("unknown executor \"" + provider + "\" (use aws, azure or oci)");
       }
       // The executor protocol owns stdin/stdout directly; the engine gave this process a clean environment.
-      return BundledExecutors.run(provider, System.in, System.out, System.err, System.getenv());
+      return BundledExecutors.run(provider, System.in, spec.commandLine().getOut(), spec.commandLine().getErr(),
+          System.getenv());
     }
   }
 }

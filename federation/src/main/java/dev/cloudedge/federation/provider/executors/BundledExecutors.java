@@ -10,7 +10,7 @@ import dev.cloudedge.federation.provider.exec.ExecuteActionRequest;
 import dev.cloudedge.federation.provider.exec.ExecuteActionResult;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +59,7 @@ public final class BundledExecutors {
    * @param env the executor's environment (the engine passes only PATH and the plugin's env)
    * @return the exit code
    */
-  public static int run(String provider, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+  public static int run(String provider, InputStream in, PrintWriter out, PrintWriter err, Map<String, String> env) {
     String p = provider.trim().toLowerCase(Locale.ROOT);
     String name = p + "-provider-executor";
     ProviderExecutor executor;
@@ -67,6 +67,7 @@ public final class BundledExecutors {
       executor = forProvider(p, env);
     } catch (IllegalArgumentException e) {
       err.println(name + ": " + e.getMessage());
+      err.flush();
       return 1;
     }
     ExecuteActionRequest req;
@@ -78,6 +79,7 @@ public final class BundledExecutors {
       }
     } catch (IOException e) {
       err.println(name + ": decode request: " + e.getMessage().lines().findFirst().orElse(""));
+      err.flush();
       return 1;
     }
     ExecuteActionResult result = executor.execute(req.spec());
@@ -87,6 +89,7 @@ public final class BundledExecutors {
       return out.checkError() ? 1 : 0;
     } catch (IOException e) {
       err.println(name + ": encode result: " + e.getMessage());
+      err.flush();
       return 1;
     }
   }
