@@ -40,6 +40,8 @@ public final class ConfigValidator {
     kindRules.put(Kinds.EVENT_NODE, FederationRules::eventNode);
     kindRules.put(dev.cloudedge.federation.provider.ProviderActionPolicy.KIND,
         dev.cloudedge.federation.provider.ProviderActionPolicy::validate);
+    kindRules.put(dev.cloudedge.federation.remediation.RemediationPolicy.KIND,
+        dev.cloudedge.federation.remediation.RemediationPolicy::validate);
     crossRules.add(FederationRules::sloCrossReferences);
     crossRules.add(FederationRules::eventGroupRuntimeAuth);
   }

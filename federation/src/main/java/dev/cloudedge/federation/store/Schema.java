@@ -121,7 +121,19 @@ final class Schema {
             detail TEXT,
             at TEXT NOT NULL
           )""",
-          "CREATE INDEX IF NOT EXISTS action_audit_action ON action_audit(action_id, id)")));
+          "CREATE INDEX IF NOT EXISTS action_audit_action ON action_audit(action_id, id)")),
+      new Migration(10, "CloudEdge remediation rate limit", c -> exec(c,
+          """
+          CREATE TABLE IF NOT EXISTS remediation_rate_limit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            action TEXT NOT NULL,
+            group_name TEXT NOT NULL,
+            peer TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            workflow_id TEXT NOT NULL,
+            executed_at INTEGER NOT NULL
+          )""",
+          "CREATE INDEX IF NOT EXISTS remediation_rate_limit_key ON remediation_rate_limit(action, group_name, peer, executed_at)")));
 
   private Schema() {}
 

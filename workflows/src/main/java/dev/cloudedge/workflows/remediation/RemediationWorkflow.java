@@ -1,0 +1,155 @@
+package dev.cloudedge.workflows.remediation;
+
+import dev.cloudedge.workflows.remediation.RemediationActivities.ExecutionOutcome;
+import dev.cloudedge.workflows.remediation.RemediationActivities.PlannedAction;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Remediation of one EventGroup on one node. Runs the doctor with its plan, then handles every
+ * action by readiness: <em>ready</em> actions run automatically when the remediation policy allows
+ * it, under the durable rate limit and only while the kill switch is off, and are verified by a
+ * second doctor run; <em>inspect-only</em> actions run their diagnostic and attach its output;
+ * <em>not-ready</em> actions ({@code configure-peer-endpoint}) wait for an operator decision sent as
+ * the {@link #approve} or {@link #reject} signal (from the CLI, any SDK or the Temporal UI), which
+ * is refused when it comes from the requester, is a second decision, or arrives after the approval
+ * timeout (then the action is rejected automatically). Every refused signal is recorded with its
+ * reason and visible through {@link #status()}.
+ */
+@WorkflowInterface
+public interface RemediationWorkflow {
+
+  /** The workflow id: {@code remediation/<node>/<group>/<runId>}. */
+  static String workflowId(String node, String group, String runId) {
+    for (String[] p : new String[][] {{"node", node}, {"group", group}, {"runId", runId}}) {
+      Objects.requireNonNull(p[1], p[0]);
+      if (p[1].isBlank() || p[1].contains("/")) {
+        throw new IllegalArgumentException(p[0] + " must be non-empty and contain no '/', got \"" + p[1] + "\"");
+      }
+    }
+    return "remediation/" + node + "/" + group + "/" + runId;
+  }
+
+  /** Remediates and returns what was done to each action. */
+  @WorkflowMethod
+  RemediationResult remediate(RemediationRequest request);
+
+  /** An operator approves a pending action. Refused (and recorded) when not acceptable. */
+  @SignalMethod
+  void approve(Approval approval);
+
+  /** An operator rejects a pending action. Refused (and recorded) when not acceptable. */
+  @SignalMethod
+  void reject(Rejection rejection);
+
+  /** Phase, pending approvals, accepted decisions, refused signals and outcomes so far. */
+  @QueryMethod
+  RemediationStatus status();
+
+  /**
+   * What to remediate.
+   *
+   * @param node the node whose eventd is remediated (its task queue does the work)
+   * @param group the EventGroup
+   * @param runId a readable run id (part of the workflow id)
+   * @param requestedBy who asked for it; this identity may not approve its own actions
+   * @param approvalTimeoutSeconds how long approvals may take; 0 = the policy's (default 24 h)
+   */
+  record RemediationRequest(String node, String group, String runId, String requestedBy, long approvalTimeoutSeconds) {}
+
+  /**
+   * An approval.
+   *
+   * @param requestId an id chosen by the sender to find its decision in {@link #status()}; may be empty
+   * @param approver who approves (required; not the requester)
+   * @param action the action key ({@code configure-peer-endpoint/<group>/<peer>}); empty when exactly
+   *     one action is pending
+   * @param endpoint for {@code configure-peer-endpoint}: the endpoint to set (http(s) base URL)
+   * @param comment free text
+   */
+  record Approval(String requestId, String approver, String action, String endpoint, String comment) {}
+
+  /**
+   * A rejection.
+   *
+   * @param requestId an id chosen by the sender; may be empty
+   * @param approver who rejects (required; not the requester)
+   * @param action the action key; empty when exactly one action is pending
+   * @param reason why
+   */
+  record Rejection(String requestId, String approver, String action, String reason) {}
+
+  /**
+   * An action waiting for a decision.
+   *
+   * @param key the action key to name in a decision
+   * @param action the planned action
+   * @param requestedBy the requester (who may not decide)
+   * @param deadlineEpochMillis when it is rejected automatically
+   */
+  record PendingApproval(String key, PlannedAction action, String requestedBy, long deadlineEpochMillis) {}
+
+  /**
+   * An accepted decision.
+   *
+   * @param requestId the sender's id
+   * @param key the action key
+   * @param decision approved, rejected or timed-out
+   * @param by the approver ({@code policy:approval-timeout} for timeouts)
+   * @param endpoint the approved endpoint, empty otherwise
+   * @param reason the rejection reason or the approval comment
+   * @param atEpochMillis when (workflow time)
+   */
+  record Decision(String requestId, String key, String decision, String by, String endpoint, String reason,
+      long atEpochMillis) {}
+
+  /**
+   * A refused signal.
+   *
+   * @param requestId the sender's id
+   * @param signal approve or reject
+   * @param by the identity given
+   * @param key the action named (may be empty)
+   * @param reason why it was refused
+   * @param atEpochMillis when (workflow time)
+   */
+  record RefusedSignal(String requestId, String signal, String by, String key, String reason, long atEpochMillis) {}
+
+  /**
+   * The workflow's state for queries.
+   *
+   * @param phase diagnosing, acting, awaiting-approval, verifying or done
+   * @param requestedBy the requester
+   * @param planDigest the plan digest
+   * @param pending actions waiting for a decision
+   * @param decisions accepted decisions
+   * @param refused refused signals
+   * @param outcomes outcomes so far
+   */
+  record RemediationStatus(String phase, String requestedBy, String planDigest, List<PendingApproval> pending,
+      List<Decision> decisions, List<RefusedSignal> refused, List<ExecutionOutcome> outcomes) {}
+
+  /**
+   * The result.
+   *
+   * @param workflowId the workflow id
+   * @param node the node
+   * @param group the group
+   * @param planDigest the digest of the plan acted on
+   * @param healthyBefore whether the group was healthy at the start
+   * @param healthyAfter whether the final doctor run found the group healthy
+   * @param frozen whether the kill switch stopped an automatic execution
+   * @param summary one line for the operator
+   * @param outcomes what happened to each action
+   * @param decisions accepted decisions
+   * @param refused refused signals
+   * @param problemsAfter the group's WARN/FAIL checks in the final doctor run
+   */
+  record RemediationResult(String workflowId, String node, String group, String planDigest, boolean healthyBefore,
+      boolean healthyAfter, boolean frozen, String summary, List<ExecutionOutcome> outcomes, List<Decision> decisions,
+      List<RefusedSignal> refused, List<String> problemsAfter) {}
+}

@@ -1,0 +1,351 @@
+package dev.cloudedge.workflows.remediation;
+
+import dev.cloudedge.workflows.remediation.RemediationActivities.DiagnoseRequest;
+import dev.cloudedge.workflows.remediation.RemediationActivities.Diagnosis;
+import dev.cloudedge.workflows.remediation.RemediationActivities.EndpointChange;
+import dev.cloudedge.workflows.remediation.RemediationActivities.ExecutionOutcome;
+import dev.cloudedge.workflows.remediation.RemediationActivities.ExecutionRequest;
+import dev.cloudedge.workflows.remediation.RemediationActivities.Inspection;
+import dev.cloudedge.workflows.remediation.RemediationActivities.InspectionRequest;
+import dev.cloudedge.workflows.remediation.RemediationActivities.PlannedAction;
+import dev.cloudedge.workflows.remediation.RemediationActivities.SkipRecord;
+import io.temporal.workflow.Workflow;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/** See {@link RemediationWorkflow}. */
+public final class RemediationWorkflowImpl implements RemediationWorkflow {
+  private static final Logger LOG = Workflow.getLogger(RemediationWorkflowImpl.class);
+  /** The approver recorded for automatic executions allowed by the remediation policy. */
+  public static final String AUTO_APPROVER = "policy:remediation-auto";
+  /** The identity recorded for approvals rejected because they timed out. */
+  public static final String TIMEOUT_APPROVER = "policy:approval-timeout";
+  static final String CONFIGURE_PEER_ENDPOINT = "configure-peer-endpoint";
+
+  private final KillSwitchActivities killSwitch =
+      Workflow.newActivityStub(KillSwitchActivities.class, RemediationOptions.killSwitch());
+
+  private String phase = "diagnosing";
+  private String requestedBy = "";
+  private String planDigest = "";
+  private boolean pendingKnown;
+  private long timeoutSeconds;
+  private final Map<String, PendingApproval> pending = new LinkedHashMap<>();
+  private final Map<String, Decision> decided = new LinkedHashMap<>();
+  private final List<String> applied = new ArrayList<>();
+  private final List<Decision> decisions = new ArrayList<>();
+  private final List<RefusedSignal> refused = new ArrayList<>();
+  private final List<ExecutionOutcome> outcomes = new ArrayList<>();
+  private final List<Object> early = new ArrayList<>();
+
+  @Override
+  public RemediationResult remediate(RemediationRequest r) {
+    if (r == null || blank(r.node()) || blank(r.group())) {
+      throw RemediationFailureType.INVALID_REQUEST.failure("remediation needs a node and a group");
+    }
+    String wfId = Workflow.getInfo().getWorkflowId();
+    requestedBy = r.requestedBy() == null ? "" : r.requestedBy().trim();
+    RemediationActivities reads = Workflow.newActivityStub(RemediationActivities.class,
+        RemediationOptions.nodeRead(r.node()));
+    RemediationActivities acts = Workflow.newActivityStub(RemediationActivities.class,
+        RemediationOptions.nodeAction(r.node()));
+
+    Diagnosis d = reads.diagnose(new DiagnoseRequest(r.group()));
+    planDigest = d.planDigest();
+    phase = "acting";
+    boolean frozen = false;
+    List<PlannedAction> approvals = new ArrayList<>();
+    List<Integer> executed = new ArrayList<>();
+    for (PlannedAction a : d.actions()) {
+      String key = journalKey(wfId, a);
+      switch (a.readiness()) {
+        case "ready" -> {
+          String blocker = d.policy().blocker(a.action());
+          if (!blocker.isEmpty()) {
+            outcomes.add(acts.journalSkip(new SkipRecord(wfId, key, a, "not-allowed", "policy:remediation",
+                "not executed automatically: " + blocker, planDigest)));
+            continue;
+          }
+          RemediationControlWorkflow.SwitchState sw = killSwitch.read();
+          if (sw.frozen()) {
+            frozen = true;
+            outcomes.add(acts.journalSkip(new SkipRecord(wfId, key, a, "frozen", "kill-switch",
+                "not executed: remediation is frozen (by " + sw.by() + " since "
+                    + Instant.ofEpochMilli(sw.sinceEpochMillis()) + (sw.reason().isEmpty() ? "" : ": " + sw.reason())
+                    + ")", planDigest)));
+            continue;
+          }
+          ExecutionOutcome o = acts.execute(new ExecutionRequest(wfId, key, a, planDigest, AUTO_APPROVER,
+              Workflow.currentTimeMillis(), d.policy().maxExecutionsPerHour()));
+          if ("executed".equals(o.outcome())) {
+            executed.add(outcomes.size());
+          }
+          outcomes.add(o);
+        }
+        case "inspect-only" -> {
+          Inspection i = reads.inspect(new InspectionRequest(a));
+          outcomes.add(new ExecutionOutcome(a.key(), a.action(), "inspected",
+              i.lines().size() + " finding(s) attached", 0, false, i.lines()));
+        }
+        default -> approvals.add(a);
+      }
+    }
+    if (!executed.isEmpty()) {
+      phase = "verifying";
+      Diagnosis v = reads.diagnose(new DiagnoseRequest(r.group()));
+      for (int idx : executed) {
+        ExecutionOutcome o = outcomes.get(idx);
+        outcomes.set(idx, o.verifiedAs(!plans(v, o.key()), v.problems()));
+      }
+    }
+
+    timeoutSeconds = r.approvalTimeoutSeconds() > 0 ? r.approvalTimeoutSeconds() : d.policy().approvalTimeoutSeconds();
+    long deadline = Workflow.currentTimeMillis() + timeoutSeconds * 1000;
+    for (PlannedAction a : approvals) {
+      pending.put(a.key(), new PendingApproval(a.key(), a, requestedBy, deadline));
+    }
+    pendingKnown = true;
+    replayEarlySignals();
+    if (!pending.isEmpty()) {
+      phase = "awaiting-approval";
+      LOG.info("remediation {}: {} action(s) await an operator decision until {}", wfId, pending.size(),
+          Instant.ofEpochMilli(deadline));
+      while (applied.size() < pending.size()) {
+        for (PendingApproval p : List.copyOf(pending.values())) {
+          Decision dec = decided.get(p.key());
+          if (dec != null && !applied.contains(p.key())) {
+            applied.add(p.key());
+            outcomes.add(applyDecision(acts, reads, wfId, p, dec));
+          }
+        }
+        if (applied.size() >= pending.size()) {
+          break;
+        }
+        long remaining = deadline - Workflow.currentTimeMillis();
+        if (remaining <= 0 || !Workflow.await(Duration.ofMillis(remaining), this::hasUnapplied)) {
+          if (Workflow.currentTimeMillis() >= deadline) {
+            for (PendingApproval p : pending.values()) {
+              if (!decided.containsKey(p.key())) {
+                record(new Decision("", p.key(), "timed-out", TIMEOUT_APPROVER, "",
+                    "no decision within " + Duration.ofSeconds(timeoutSeconds) + "; rejected automatically",
+                    Workflow.currentTimeMillis()));
+              }
+            }
+          }
+        }
+      }
+    }
+
+    phase = "verifying";
+    Diagnosis fin = reads.diagnose(new DiagnoseRequest(r.group()));
+    phase = "done";
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    String summary = summary(d, fin, frozen);
+    return new RemediationResult(wfId, r.node(), r.group(), planDigest, d.groupHealthy(), fin.groupHealthy(), frozen,
+        summary, List.copyOf(outcomes), List.copyOf(decisions), List.copyOf(refused), fin.problems());
+  }
+
+  private ExecutionOutcome applyDecision(RemediationActivities acts, RemediationActivities reads, String wfId,
+      PendingApproval p, Decision dec) {
+    String key = journalKey(wfId, p.action());
+    if (!"approved".equals(dec.decision())) {
+      return acts.journalSkip(new SkipRecord(wfId, key, p.action(), dec.decision(), dec.by(),
+          dec.decision().equals("timed-out") ? dec.reason() : "rejected by " + dec.by() + ": " + dec.reason(),
+          planDigest));
+    }
+    if (CONFIGURE_PEER_ENDPOINT.equals(p.action().action())) {
+      ExecutionOutcome o = acts.applyEndpoint(new EndpointChange(wfId, key, p.action(), dec.endpoint(), dec.by(),
+          planDigest));
+      if (!"executed".equals(o.outcome())) {
+        return o;
+      }
+      Diagnosis v = reads.diagnose(new DiagnoseRequest(p.action().group()));
+      return o.verifiedAs(!plans(v, p.key()), v.problems());
+    }
+    return acts.journalSkip(new SkipRecord(wfId, key, p.action(), "not-allowed", dec.by(),
+        "approved, but CloudEdge has no executor for " + p.action().action(), planDigest));
+  }
+
+  private boolean hasUnapplied() {
+    for (String k : decided.keySet()) {
+      if (!applied.contains(k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean plans(Diagnosis d, String key) {
+    return d.actions().stream().anyMatch(a -> a.key().equals(key));
+  }
+
+  private String summary(Diagnosis before, Diagnosis after, boolean frozen) {
+    if (before.actions().isEmpty()) {
+      return "group healthy: nothing to remediate";
+    }
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (ExecutionOutcome o : outcomes) {
+      counts.merge(o.outcome(), 1, Integer::sum);
+    }
+    StringBuilder s = new StringBuilder();
+    counts.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(v).append(' ').append(k));
+    s.append("; group ").append(after.groupHealthy() ? "healthy" : "still unhealthy").append(" after remediation");
+    if (frozen) {
+      s.append("; kill switch frozen: automatic actions were not executed");
+    }
+    return s.toString();
+  }
+
+  /** The journal and rate-limit key of an action within this workflow. */
+  static String journalKey(String workflowId, PlannedAction a) {
+    return "remediation:" + workflowId + ":" + a.action() + ":" + a.group() + ":" + (a.peer().isEmpty() ? a.resource() : a.peer());
+  }
+
+  // ------------------------------------------------------------------ signals
+
+  @Override
+  public void approve(Approval a) {
+    if (!pendingKnown) {
+      early.add(a);
+      return;
+    }
+    Approval x = a == null ? new Approval("", "", "", "", "") : a;
+    String by = trim(x.approver());
+    PendingApproval p = target("approve", x.requestId(), by, x.action());
+    if (p == null) {
+      return;
+    }
+    if (CONFIGURE_PEER_ENDPOINT.equals(p.action().action())) {
+      String problem = endpointProblem(trim(x.endpoint()));
+      if (!problem.isEmpty()) {
+        refuse(x.requestId(), "approve", by, p.key(), problem);
+        return;
+      }
+    }
+    record(new Decision(trim(x.requestId()), p.key(), "approved", by, trim(x.endpoint()), trim(x.comment()),
+        Workflow.currentTimeMillis()));
+  }
+
+  @Override
+  public void reject(Rejection r) {
+    if (!pendingKnown) {
+      early.add(r);
+      return;
+    }
+    Rejection x = r == null ? new Rejection("", "", "", "") : r;
+    String by = trim(x.approver());
+    PendingApproval p = target("reject", x.requestId(), by, x.action());
+    if (p == null) {
+      return;
+    }
+    record(new Decision(trim(x.requestId()), p.key(), "rejected", by, "", trim(x.reason()), Workflow.currentTimeMillis()));
+  }
+
+  private void replayEarlySignals() {
+    List<Object> queued = List.copyOf(early);
+    early.clear();
+    for (Object o : queued) {
+      if (o instanceof Approval a) {
+        approve(a);
+      } else if (o instanceof Rejection r) {
+        reject(r);
+      }
+    }
+  }
+
+  /** The pending approval a decision is for, or null after recording why the signal is refused. */
+  private PendingApproval target(String signal, String requestId, String by, String key) {
+    String k = trim(key);
+    if (by.isEmpty()) {
+      refuse(requestId, signal, by, k, "approver identity is required");
+      return null;
+    }
+    if (pending.isEmpty()) {
+      refuse(requestId, signal, by, k, "no action of this remediation needs an approval");
+      return null;
+    }
+    PendingApproval p;
+    if (k.isEmpty()) {
+      if (pending.size() > 1) {
+        refuse(requestId, signal, by, k, pending.size() + " actions await a decision; name one of " + pending.keySet());
+        return null;
+      }
+      p = pending.values().iterator().next();
+    } else {
+      p = pending.get(k);
+      if (p == null) {
+        refuse(requestId, signal, by, k, "no pending approval " + k + "; pending: " + pending.keySet());
+        return null;
+      }
+    }
+    if (!requestedBy.isEmpty() && requestedBy.equalsIgnoreCase(by)) {
+      refuse(requestId, signal, by, p.key(), "self-approval refused: " + by + " requested this remediation");
+      return null;
+    }
+    long now = Workflow.currentTimeMillis();
+    if (now >= p.deadlineEpochMillis()) {
+      refuse(requestId, signal, by, p.key(), "decision too late: the approval window closed at "
+          + Instant.ofEpochMilli(p.deadlineEpochMillis()) + " (timeout " + Duration.ofSeconds(timeoutSeconds)
+          + ") and the action was rejected automatically");
+      return null;
+    }
+    Decision prior = decided.get(p.key());
+    if (prior != null) {
+      refuse(requestId, signal, by, p.key(), "second decision refused: already " + prior.decision() + " by "
+          + prior.by() + " at " + Instant.ofEpochMilli(prior.atEpochMillis()));
+      return null;
+    }
+    return p;
+  }
+
+  static String endpointProblem(String e) {
+    if (e.isEmpty()) {
+      return "approval of configure-peer-endpoint needs the endpoint to set";
+    }
+    if (!e.startsWith("http://") && !e.startsWith("https://")) {
+      return "endpoint must be an http:// or https:// base URL, got \"" + e + "\"";
+    }
+    try {
+      if (URI.create(e).getHost() == null) {
+        return "endpoint \"" + e + "\" has no host";
+      }
+    } catch (IllegalArgumentException ex) {
+      return "endpoint \"" + e + "\" is not a URL";
+    }
+    if (e.replaceAll("/+$", "").endsWith("/v1/events")) {
+      return "endpoint must be a base URL; /v1/events is appended, got \"" + e + "\"";
+    }
+    return "";
+  }
+
+  private void record(Decision d) {
+    decided.put(d.key(), d);
+    decisions.add(d);
+    LOG.info("remediation decision on {}: {} by {}", d.key(), d.decision(), d.by());
+  }
+
+  private void refuse(String requestId, String signal, String by, String key, String reason) {
+    refused.add(new RefusedSignal(trim(requestId), signal, by, key, reason, Workflow.currentTimeMillis()));
+    LOG.info("remediation {} signal from {} refused: {}", signal, by, reason);
+  }
+
+  @Override
+  public RemediationStatus status() {
+    return new RemediationStatus(phase, requestedBy, planDigest, List.copyOf(pending.values()), List.copyOf(decisions),
+        List.copyOf(refused), List.copyOf(outcomes));
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String trim(String s) {
+    return s == null ? "" : s.trim();
+  }
+}
