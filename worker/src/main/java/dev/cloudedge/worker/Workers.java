@@ -3,10 +3,14 @@ package dev.cloudedge.worker;
 import dev.cloudedge.activities.evidence.EvidenceActivitiesImpl;
 import dev.cloudedge.activities.node.NodeActivitiesImpl;
 import dev.cloudedge.activities.node.NodeHost;
+import dev.cloudedge.activities.remediation.KillSwitchActivitiesImpl;
+import dev.cloudedge.activities.remediation.RemediationActivitiesImpl;
 import dev.cloudedge.workflows.TaskQueues;
 import dev.cloudedge.workflows.qualification.QualificationWorkflowImpl;
 import dev.cloudedge.workflows.qualification.ScenarioWorkflowImpl;
 import dev.cloudedge.workflows.qualification.TopologyLockWorkflowImpl;
+import dev.cloudedge.workflows.remediation.RemediationControlWorkflowImpl;
+import dev.cloudedge.workflows.remediation.RemediationWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
@@ -15,19 +19,22 @@ import java.nio.file.Path;
 public final class Workers {
   private Workers() {}
 
-  /** The control worker: the qualification workflows and the evidence activities. */
+  /** The control worker: the qualification and remediation workflows, the evidence and kill-switch activities. */
   public static Worker control(WorkerFactory factory, Path artifact, String namespace) {
     Worker w = factory.newWorker(TaskQueues.CONTROL);
     w.registerWorkflowImplementationTypes(
         QualificationWorkflowImpl.class, ScenarioWorkflowImpl.class, TopologyLockWorkflowImpl.class);
     w.registerActivitiesImplementations(new EvidenceActivitiesImpl(artifact, namespace));
+    w.registerWorkflowImplementationTypes(RemediationWorkflowImpl.class, RemediationControlWorkflowImpl.class);
+    w.registerActivitiesImplementations(new KillSwitchActivitiesImpl(factory.getWorkflowClient()));
     return w;
   }
 
-  /** A node worker: the node-local activities of {@code host} on its own task queue. */
+  /** A node worker: the node-local and remediation activities of {@code host} on its own task queue. */
   public static Worker node(WorkerFactory factory, NodeHost host) {
     Worker w = factory.newWorker(TaskQueues.node(host.nodeName()));
     w.registerActivitiesImplementations(new NodeActivitiesImpl(host));
+    w.registerActivitiesImplementations(new RemediationActivitiesImpl(host));
     return w;
   }
 
