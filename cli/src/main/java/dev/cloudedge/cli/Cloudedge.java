@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       DoctorCommand.class,
       dev.cloudedge.cli.action.ActionCommand.class,
       dev.cloudedge.cli.action.ExecutorCommand.class,
+      dev.cloudedge.cli.remediate.RemediateCommand.class,
     })
 public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
 
