@@ -12,7 +12,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Cloudedge.VersionProvider.class,
     description = "CloudEdge Federation: signed, durable fact federation between edge and cloud nodes.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        FederationCommand.class,
+        PluginCommand.class,
+        DynamicCommand.class,
+        ActionCommand.class})
 public final class Cloudedge implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -8,7 +8,7 @@ import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.config.Resource;
 import dev.cloudedge.federation.plan.ActionPlan;
 import dev.cloudedge.federation.plugin.PluginResult;
-import java.time.Instant;
+import dev.cloudedge.federation.event.GoTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,11 +46,11 @@ public record EffectiveDynamicConfig(List<EffectiveClaim> claims, List<SourcedPl
    *
    * @param source the part source
    * @param claims the claims proposed in the same part
-   * @param expiresAt when the part expires
+   * @param expiresAt when the part expires (RFC 3339 UTC)
    * @param plan the plan
    */
   @JsonPropertyOrder({"source", "claims", "expiresAt", "plan"})
-  public record SourcedPlan(String source, List<String> claims, Instant expiresAt, ActionPlan plan) {}
+  public record SourcedPlan(String source, List<String> claims, String expiresAt, ActionPlan plan) {}
 
   /** Renders live parts against the startup config. */
   public static EffectiveDynamicConfig render(List<DynamicConfigPart> parts, FederationConfig startup) {
@@ -93,7 +93,7 @@ public record EffectiveDynamicConfig(List<EffectiveClaim> claims, List<SourcedPl
         problems.addAll(own);
       }
       for (ActionPlan plan : p.actionPlans()) {
-        plans.add(new SourcedPlan(p.source(), partClaims, p.expiresAt(), plan));
+        plans.add(new SourcedPlan(p.source(), partClaims, GoTime.format(p.expiresAt()), plan));
       }
     }
     return new EffectiveDynamicConfig(claims, plans, problems);

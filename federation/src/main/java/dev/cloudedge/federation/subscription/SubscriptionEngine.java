@@ -356,6 +356,6 @@ public final class SubscriptionEngine implements AutoCloseable {
 
   private void setStatus(Kinds.EventSubscription sub, String phase, int matched, String message) {
     statuses.put(sub.name(), new SubscriptionStatus(sub.name(), phase, matched, message == null ? "" : message,
-        clock.instant()));
+        dev.cloudedge.federation.event.GoTime.format(clock.instant())));
   }
 }

@@ -1,7 +1,6 @@
 package dev.cloudedge.federation.subscription;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import java.time.Instant;
 
 /**
  * The last status of a subscription (reference §1.13): {@code Idle}, {@code Waiting},
@@ -11,10 +10,10 @@ import java.time.Instant;
  * @param phase the phase
  * @param matched events in the last batch or schedule
  * @param message why, for Waiting, Pending and Degraded
- * @param updatedAt when it was set
+ * @param updatedAt when it was set (RFC 3339 UTC)
  */
 @JsonPropertyOrder({"subscription", "phase", "matched", "message", "updatedAt"})
-public record SubscriptionStatus(String subscription, String phase, int matched, String message, Instant updatedAt) {
+public record SubscriptionStatus(String subscription, String phase, int matched, String message, String updatedAt) {
   public static final String IDLE = "Idle";
   public static final String WAITING = "Waiting";
   public static final String PENDING = "Pending";
