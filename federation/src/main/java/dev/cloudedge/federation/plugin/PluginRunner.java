@@ -147,20 +147,19 @@ public final class PluginRunner {
     try {
       if (!proc.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
         timedOut = true;
-        proc.descendants().forEach(ProcessHandle::destroyForcibly);
-        proc.destroyForcibly();
+        kill(proc);
         proc.waitFor(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
-      proc.descendants().forEach(ProcessHandle::destroyForcibly);
-      proc.destroyForcibly();
+      kill(proc);
       Thread.currentThread().interrupt();
       interrupted = true;
     }
     long durationMs = (System.nanoTime() - started) / 1_000_000;
-    // A grandchild that kept the pipes open must not hang us: bound the wait for the readers.
-    out.join(2000);
-    err.join(2000);
+    // A grandchild that escaped the kill may keep the pipes open: never wait long for the readers.
+    long readerWait = timedOut || interrupted ? 200 : 2000;
+    out.join(readerWait);
+    err.join(readerWait);
     byte[] stdout = out.bytes();
     byte[] stderrBytes = err.bytes();
     String digest = sha256(stdout);
@@ -192,6 +191,14 @@ public final class PluginRunner {
     } catch (PluginException e) {
       return new PluginOutcome(null, e, durationMs, digest, stderr, exit);
     }
+  }
+
+  /** Kills the child and its descendants, twice over the children so one forked meanwhile is caught too. */
+  private static void kill(Process proc) {
+    proc.descendants().forEach(ProcessHandle::destroyForcibly);
+    proc.children().forEach(ProcessHandle::destroyForcibly);
+    proc.destroyForcibly();
+    proc.descendants().forEach(ProcessHandle::destroyForcibly);
   }
 
   /**
