@@ -76,7 +76,7 @@ public final class ActionCommand implements Callable<Integer> {
           new Printer.Column<EffectiveDynamicConfig.SourcedPlan>("TARGET", p -> target(p)),
           new Printer.Column<EffectiveDynamicConfig.SourcedPlan>("IDEMPOTENCY_KEY", p -> p.plan().idempotencyKey()),
           new Printer.Column<EffectiveDynamicConfig.SourcedPlan>("CLAIMS", p -> String.join(",", p.claims())),
-          new Printer.Column<EffectiveDynamicConfig.SourcedPlan>("EXPIRES", EffectiveDynamicConfig.SourcedPlan::expiresAt)));
+          new Printer.Column<EffectiveDynamicConfig.SourcedPlan>("EXPIRES", p -> PipelineCliSupport.seconds(p.expiresAt()))));
     }
 
     private static String target(EffectiveDynamicConfig.SourcedPlan p) {

@@ -70,8 +70,8 @@ public final class FederationSubscriptionCommand implements Callable<Integer> {
           new Printer.Column<SubscriptionRun>("PLUGIN", SubscriptionRun::plugin),
           new Printer.Column<SubscriptionRun>("STATUS", SubscriptionRun::status),
           new Printer.Column<SubscriptionRun>("ATTEMPTS", r -> Integer.toString(r.attempts())),
-          new Printer.Column<SubscriptionRun>("STARTED", SubscriptionRun::startedAt),
-          new Printer.Column<SubscriptionRun>("COMPLETED", SubscriptionRun::completedAt),
+          new Printer.Column<SubscriptionRun>("STARTED", r -> PipelineCliSupport.seconds(r.startedAt())),
+          new Printer.Column<SubscriptionRun>("COMPLETED", r -> PipelineCliSupport.seconds(r.completedAt())),
           new Printer.Column<SubscriptionRun>("ERROR", r -> PipelineCliSupport.truncate(r.error()))));
       return ExitCodes.OK;
     }

@@ -44,6 +44,19 @@ final class PipelineCliSupport {
     }
   }
 
+  /** An RFC 3339 time as a table shows it: whole seconds, UTC; empty stays empty. */
+  static String seconds(String rfc3339) {
+    if (rfc3339 == null || rfc3339.isEmpty()) {
+      return "";
+    }
+    try {
+      return dev.cloudedge.federation.event.GoTime.formatSecondsOrDash(
+          dev.cloudedge.federation.event.GoTime.parse(rfc3339));
+    } catch (IllegalArgumentException e) {
+      return rfc3339;
+    }
+  }
+
   /** Go-style truncation of a long cell: more than 60 characters → the first 57 and {@code ...}. */
   static String truncate(String s) {
     if (s == null) {
