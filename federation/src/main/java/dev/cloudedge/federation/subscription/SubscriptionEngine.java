@@ -84,7 +84,8 @@ public final class SubscriptionEngine implements AutoCloseable {
   private final TimerScheduler scheduler;
   private final Settings settings;
   private final Map<String, Schedule> schedules = new LinkedHashMap<>();
-  private final Map<String, SubscriptionStatus> statuses = new LinkedHashMap<>();
+  // Read by operators while a plugin may be running under the engine lock, so not guarded by it.
+  private final Map<String, SubscriptionStatus> statuses = new java.util.concurrent.ConcurrentHashMap<>();
   private boolean closed;
 
   /**
@@ -116,7 +117,7 @@ public final class SubscriptionEngine implements AutoCloseable {
   }
 
   /** The latest status of every subscription that has reconciled at least once. */
-  public synchronized Map<String, SubscriptionStatus> statuses() {
+  public Map<String, SubscriptionStatus> statuses() {
     return Map.copyOf(statuses);
   }
 
@@ -182,7 +183,7 @@ public final class SubscriptionEngine implements AutoCloseable {
   }
 
   private List<FederationEvent> eligibleMatches(Kinds.EventSubscription sub, Instant now) {
-    Map<String, SubscriptionRun> rows = runs.byEvent(sub.runKey());
+    Map<String, SubscriptionRun> rows = runs.byEventInGroup(sub.runKey(), sub.groupRef());
     List<FederationEvent> out = new ArrayList<>();
     for (EventRecord r : store.listEvents(sub.groupRef(), false, now.getEpochSecond())) {
       FederationEvent ev = r.event();
@@ -283,7 +284,7 @@ public final class SubscriptionEngine implements AutoCloseable {
   private void process(Kinds.EventSubscription sub, PluginKind.Plugin plugin, List<FederationEvent> candidates,
       Instant now) {
     String key = sub.runKey();
-    Map<String, SubscriptionRun> rows = runs.byEvent(key);
+    Map<String, SubscriptionRun> rows = runs.byEventInGroup(key, sub.groupRef());
     List<FederationEvent> batch = new ArrayList<>();
     for (FederationEvent ev : candidates) {
       SubscriptionRun row = rows.get(ev.id());
@@ -295,9 +296,13 @@ public final class SubscriptionEngine implements AutoCloseable {
       setStatus(sub, SubscriptionStatus.IDLE, 0, "");
       return;
     }
-    for (FederationEvent ev : batch) {
-      runs.upsertStart(key, ev.id(), ev.group(), plugin.name(), now);
-    }
+    // One transaction (one fsync) for the whole batch: the starts are all-or-nothing anyway.
+    store.inTransaction(c -> {
+      for (FederationEvent ev : batch) {
+        runs.upsertStart(key, ev.id(), ev.group(), plugin.name(), now);
+      }
+      return null;
+    });
     if (settings.dryRun()) {
       setStatus(sub, SubscriptionStatus.PENDING, batch.size(), "DryRun: " + batch.size() + " event(s) matched");
       return;
@@ -346,9 +351,12 @@ public final class SubscriptionEngine implements AutoCloseable {
   private void failBatch(Kinds.EventSubscription sub, String key, List<FederationEvent> batch, long runId,
       PluginOutcome outcome, String error) {
     Instant done = clock.instant();
-    for (FederationEvent ev : batch) {
-      runs.markResult(key, ev.id(), SubscriptionRun.FAILED, "", 0, error, done);
-    }
+    store.inTransaction(c -> {
+      for (FederationEvent ev : batch) {
+        runs.markResult(key, ev.id(), SubscriptionRun.FAILED, "", 0, error, done);
+      }
+      return null;
+    });
     pluginRuns.complete(runId, "failed", outcome, error, done);
     setStatus(sub, SubscriptionStatus.DEGRADED, batch.size(), error);
     LOG.warn("subscription {}: {} event(s) failed: {}", sub.name(), batch.size(), error);

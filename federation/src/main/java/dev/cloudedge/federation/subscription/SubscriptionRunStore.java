@@ -72,6 +72,20 @@ public final class SubscriptionRunStore {
     return m;
   }
 
+  /**
+   * The rows of a subscription for events still stored in {@code group}, by event id: what an
+   * eligibility check needs, without reading rows of events pruned long ago.
+   */
+  public Map<String, SubscriptionRun> byEventInGroup(String subscription, String group) {
+    Map<String, SubscriptionRun> m = new HashMap<>();
+    for (SubscriptionRun r : store.query("SELECT " + COLUMNS + " FROM event_subscription_runs WHERE subscription = ? "
+        + "AND event_id IN (SELECT id FROM federation_events WHERE group_name = ?)", List.of(subscription, group),
+        SubscriptionRunStore::read)) {
+      m.put(r.eventId(), r);
+    }
+    return m;
+  }
+
   /** Rows ordered by id; empty filters mean all. */
   public List<SubscriptionRun> list(String subscription, String status) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM event_subscription_runs WHERE 1=1");
