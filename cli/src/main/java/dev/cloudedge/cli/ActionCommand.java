@@ -1,5 +1,7 @@
 package dev.cloudedge.cli;
 
+import dev.cloudedge.cli.options.CliSettings;
+import dev.cloudedge.cli.options.StateFileOptions;
 import dev.cloudedge.cli.output.OutputFormat;
 import dev.cloudedge.cli.output.OutputOptions;
 import dev.cloudedge.cli.output.Printer;
@@ -40,8 +42,7 @@ public final class ActionCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
 
-    @Option(names = "--state-file", paramLabel = "DB", required = true, description = "The node's SQLite state file.")
-    Path stateFile;
+    @Mixin StateFileOptions state;
 
     @Option(names = "--config", paramLabel = "FILE", arity = "1..*",
         description = "Startup config files (only used to name the claims a plan belongs to; optional).")
@@ -54,8 +55,9 @@ public final class ActionCommand implements Callable<Integer> {
     public Integer call() {
       var cfg = PipelineCliSupport.loadConfig(config);
       List<EffectiveDynamicConfig.SourcedPlan> plans;
-      try (FederationStore store = PipelineCliSupport.openExisting(stateFile)) {
-        plans = EffectiveDynamicConfig.render(new DynamicConfigStore(store).list(false, Instant.now()), cfg)
+      Instant now = CliSettings.of(spec).clock().instant();
+      try (FederationStore store = state.openExisting()) {
+        plans = EffectiveDynamicConfig.render(new DynamicConfigStore(store).list(false, now), cfg)
             .actionPlans();
       }
       if (provider != null && !provider.isBlank()) {

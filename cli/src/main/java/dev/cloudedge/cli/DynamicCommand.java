@@ -1,5 +1,8 @@
 package dev.cloudedge.cli;
 
+import dev.cloudedge.cli.options.CliSettings;
+import dev.cloudedge.cli.options.ConfigOptions;
+import dev.cloudedge.cli.options.StateFileOptions;
 import dev.cloudedge.cli.output.OutputFormat;
 import dev.cloudedge.cli.output.OutputOptions;
 import dev.cloudedge.cli.output.Printer;
@@ -7,7 +10,6 @@ import dev.cloudedge.federation.dynamic.DynamicConfigStore;
 import dev.cloudedge.federation.dynamic.EffectiveDynamicConfig;
 import dev.cloudedge.federation.store.FederationStore;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cloudedge dynamic}: the dynamic config plugins proposed. */
@@ -42,19 +43,16 @@ public final class DynamicCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
 
-    @Option(names = "--config", paramLabel = "FILE", arity = "1..*", required = true,
-        description = "The node's startup config files.")
-    List<Path> config;
-
-    @Option(names = "--state-file", paramLabel = "DB", required = true, description = "The node's SQLite state file.")
-    Path stateFile;
+    @Mixin ConfigOptions config;
+    @Mixin StateFileOptions state;
 
     @Override
     public Integer call() {
-      var cfg = PipelineCliSupport.loadConfig(config);
+      var cfg = config.load();
+      Instant now = CliSettings.of(spec).clock().instant();
       EffectiveDynamicConfig eff;
-      try (FederationStore store = PipelineCliSupport.openExisting(stateFile)) {
-        eff = EffectiveDynamicConfig.render(new DynamicConfigStore(store).list(false, Instant.now()), cfg);
+      try (FederationStore store = state.openExisting()) {
+        eff = EffectiveDynamicConfig.render(new DynamicConfigStore(store).list(false, now), cfg);
       }
       PrintWriter out = spec.commandLine().getOut();
       if (output.format() != OutputFormat.TABLE) {

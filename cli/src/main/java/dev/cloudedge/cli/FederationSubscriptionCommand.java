@@ -1,11 +1,11 @@
 package dev.cloudedge.cli;
 
+import dev.cloudedge.cli.options.StateFileOptions;
 import dev.cloudedge.cli.output.OutputOptions;
 import dev.cloudedge.cli.output.Printer;
 import dev.cloudedge.federation.store.FederationStore;
 import dev.cloudedge.federation.subscription.SubscriptionRun;
 import dev.cloudedge.federation.subscription.SubscriptionRunStore;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,8 +45,7 @@ public final class FederationSubscriptionCommand implements Callable<Integer> {
     @Option(names = "--status", paramLabel = "STATUS", description = "Only rows in this status: pending, succeeded or failed.")
     String status;
 
-    @Option(names = "--state-file", paramLabel = "DB", required = true, description = "The node's SQLite state file.")
-    Path stateFile;
+    @Mixin StateFileOptions state;
 
     @Override
     public Integer call() {
@@ -59,7 +58,7 @@ public final class FederationSubscriptionCommand implements Callable<Integer> {
         sub = "EventSubscription/" + sub;
       }
       List<SubscriptionRun> rows;
-      try (FederationStore store = PipelineCliSupport.openExisting(stateFile)) {
+      try (FederationStore store = state.openExisting()) {
         rows = new SubscriptionRunStore(store).list(sub, st);
       }
       Printer.rows(spec.commandLine().getOut(), output.format(), rows, List.of(

@@ -14,7 +14,8 @@ final class PipelineCliSupport {
   private PipelineCliSupport() {}
 
   /**
-   * Opens an existing state file for reading: a read command never creates one.
+   * Opens an existing state file for reading (an optional {@code --state-file}, so not the shared
+   * mixin, whose default would always name a file): a read command never creates one.
    *
    * @throws IllegalArgumentException naming the file when it is missing or unreadable
    */

@@ -249,7 +249,8 @@ class ClaimPipelineEndToEndTest {
   void operatorErrorsAreOneLineAndExit2() throws Exception {
     Run missing = cli("federation", "subscription", "runs", "--state-file", dir.resolve("none.db").toString());
     assertEquals(2, missing.code());
-    assertEquals("cloudedge: state file " + dir.resolve("none.db") + " does not exist\n", missing.err());
+    assertEquals("cloudedge: state file " + dir.resolve("none.db") + " does not exist (use --state-file or "
+        + "$CLOUDEDGE_STATE_FILE)\n", missing.err());
     Path db = dir.resolve("s.db");
     FederationStore.open(db).close();
     Run badStatus = cli("federation", "subscription", "runs", "--state-file", db.toString(), "--status", "done");
