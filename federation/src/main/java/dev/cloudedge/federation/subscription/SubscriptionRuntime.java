@@ -1,5 +1,6 @@
 package dev.cloudedge.federation.subscription;
 
+import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.config.Kinds;
 import dev.cloudedge.federation.event.FederationEvent;
 import dev.cloudedge.federation.eventd.EventdContext;
@@ -59,6 +60,7 @@ public final class SubscriptionRuntime implements EventdExtension {
   private volatile ScheduledExecutorService worker;
   private volatile SubscriptionEngine engine;
   private volatile Set<String> hostedGroups = Set.of();
+  private volatile EventdContext context;
 
   public SubscriptionRuntime() {
     this(Options.defaults());
@@ -76,30 +78,62 @@ public final class SubscriptionRuntime implements EventdExtension {
   @Override
   public void start(EventdContext context) {
     Objects.requireNonNull(context, "context");
-    String node = context.nodeName() == null ? "" : context.nodeName().trim();
-    hostedGroups = context.config().eventGroups().stream()
-        .filter(g -> node.isEmpty() || g.nodeName().equals(node))
-        .map(Kinds.EventGroup::name)
-        .collect(Collectors.toUnmodifiableSet());
-    List<Kinds.EventSubscription> subs = context.config().eventSubscriptions().stream()
-        .filter(s -> hostedGroups.contains(s.groupRef()))
-        .toList();
+    this.context = context;
+    String node = nodeName();
     ScheduledExecutorService w = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "subscriptions-" + node);
       t.setDaemon(true);
       return t;
     });
+    worker = w;
+    engine = buildEngine(context.config());
+    long tick = options.tickInterval().toNanos();
+    w.scheduleWithFixedDelay(() -> guarded(() -> engine.reconcile()), 0, tick, TimeUnit.NANOSECONDS);
+  }
+
+  private String nodeName() {
+    return context.nodeName() == null ? "" : context.nodeName().trim();
+  }
+
+  private SubscriptionEngine buildEngine(FederationConfig config) {
+    String node = nodeName();
+    Set<String> hosted = config.eventGroups().stream()
+        .filter(g -> node.isEmpty() || g.nodeName().equals(node))
+        .map(Kinds.EventGroup::name)
+        .collect(Collectors.toUnmodifiableSet());
+    List<Kinds.EventSubscription> subs = config.eventSubscriptions().stream()
+        .filter(s -> hosted.contains(s.groupRef()))
+        .toList();
+    ScheduledExecutorService w = worker;
     TimerScheduler timers = (delay, task) -> {
       ScheduledFuture<?> f = w.schedule(() -> guarded(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
       return () -> f.cancel(false);
     };
-    engine = new SubscriptionEngine(context.config(), context.store(), subs, options.runner(), context.clock(), timers,
+    hostedGroups = hosted;
+    LOG.info("subscription runtime on node {}: {} subscription(s) in group(s) {}", node, subs.size(), hosted);
+    return new SubscriptionEngine(config, context.store(), subs, options.runner(), context.clock(), timers,
         options.settings());
-    worker = w;
-    long tick = options.tickInterval().toNanos();
-    w.scheduleWithFixedDelay(() -> guarded(engine::reconcile), 0, tick, TimeUnit.NANOSECONDS);
-    LOG.info("subscription runtime started on node {}: {} subscription(s) in group(s) {}", node, subs.size(),
-        hostedGroups);
+  }
+
+  /**
+   * Applies a reloaded configuration: subscriptions, Plugins and context resources are read
+   * from {@code config} from now on. Batch windows that were collecting are discarded (their
+   * events stay eligible and are collected again), a plugin already running finishes first, and
+   * a reconcile follows at once.
+   *
+   * @throws IllegalStateException when the runtime is not running
+   */
+  public void reconfigure(FederationConfig config) {
+    Objects.requireNonNull(config, "config");
+    ScheduledExecutorService w = worker;
+    if (w == null || w.isShutdown()) {
+      throw new IllegalStateException("subscription runtime is not running");
+    }
+    w.execute(() -> guarded(() -> {
+      engine.close();
+      engine = buildEngine(config);
+      engine.reconcile();
+    }));
   }
 
   private static void guarded(Runnable r) {
@@ -122,7 +156,7 @@ public final class SubscriptionRuntime implements EventdExtension {
       try {
         w.execute(() -> {
           reconcileQueued.set(false);
-          guarded(engine::reconcile);
+          guarded(() -> engine.reconcile());
         });
       } catch (java.util.concurrent.RejectedExecutionException e) {
         reconcileQueued.set(false);
@@ -141,7 +175,7 @@ public final class SubscriptionRuntime implements EventdExtension {
       throw new IllegalStateException("subscription runtime is not running");
     }
     try {
-      w.submit(() -> guarded(engine::reconcile)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      w.submit(() -> guarded(() -> engine.reconcile())).get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a subscription reconcile", e);

@@ -108,6 +108,27 @@ class SubscriptionRuntimeTest {
   }
 
   @Test
+  void reconfigureAppliesAReloadedConfig() throws Exception {
+    Path plugin = TestPlugins.fixedResult(dir, "claim-plugin", TestPlugins.claimResult());
+    FederationConfig good = config(plugin);
+    FederationConfig missing = FederationConfig.of(good.resources().stream()
+        .filter(r -> !r.kind().equals("Plugin")).toList());
+    try (FederationStore store = FederationStore.open(dir.resolve("node.db"));
+        SubscriptionRuntime rt = runtime()) {
+      rt.start(new EventdContext("cloud", missing, store, Clock.systemUTC()));
+      FederationEvent e1 = ev("e1", "cloudedge");
+      store.recordEvent(e1, Instant.now());
+      rt.reconcileNow(Duration.ofSeconds(10));
+      assertEquals("Plugin \"claim-plugin\" not found", rt.statuses().get("claim-sub").message());
+      assertEquals(List.of(), new SubscriptionRunStore(store).list("", ""));
+      rt.reconfigure(good);
+      rt.reconcileNow(Duration.ofSeconds(10));
+      assertEquals("succeeded", new SubscriptionRunStore(store).get("EventSubscription/claim-sub", "e1").orElseThrow()
+          .status());
+    }
+  }
+
+  @Test
   void closeStopsARunningPluginAndLeavesItsEventsPending() throws Exception {
     Path started = dir.resolve("started");
     Path plugin = TestPlugins.script(dir, "claim-plugin", "touch " + started + "\nsleep 30");
