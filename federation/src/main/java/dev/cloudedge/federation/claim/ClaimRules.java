@@ -184,7 +184,10 @@ public final class ClaimRules {
         String prefix = GoText.trimSpace(d.get().spec().prefix());
         Ipv4Prefix dp = Ipv4Prefix.parsePrefixOrAddress(prefix);
         Ipv4Prefix addr = Ipv4Prefix.parsePrefixOrAddress(GoText.trimSpace(s.address()));
-        if (dp == null || !prefix.contains("/")) {
+        if (dp == null && prefix.contains(":") && prefix.contains("/")) {
+          errors.add(id + " spec.address \"" + GoText.trimSpace(s.address()) + "\" is outside AddressMobilityDomain \""
+              + domain + "\" prefix \"" + prefix + "\"");
+        } else if (dp == null || !prefix.contains("/")) {
           errors.add(id + " spec.domainRef AddressMobilityDomain \"" + domain + "\" has an invalid prefix \""
               + prefix + "\"");
         } else if (addr != null && !dp.contains(addr)) {
@@ -210,7 +213,7 @@ public final class ClaimRules {
     return errors;
   }
 
-  /** Kind rule for AddressMobilityDomain: {@code spec.prefix} must be an IPv4 CIDR. */
+  /** Kind rule for AddressMobilityDomain: {@code spec.prefix} must be a CIDR (claims need IPv4). */
   public static void addressMobilityDomain(Resource r, List<String> errors) {
     if (!apiVersionOk(r, errors)) {
       return;
@@ -229,24 +232,16 @@ public final class ClaimRules {
     } catch (Ipv4Prefix.ParseException e) {
       errors.add(r.id() + " spec.prefix must be a valid IPv4 CIDR: " + e.getMessage());
     } catch (Ipv4Prefix.NotIpv4Exception e) {
-      errors.add(r.id() + " spec.prefix must be an IPv4 CIDR");
+      // An IPv6 domain is valid; it simply holds no IPv4 claim (the cross-reference check says so).
     }
   }
 
-  /** Kind rule for OverlayPeer: apiVersion and decodable spec; every field is optional. */
+  /** Kind rule for OverlayPeer: apiVersion and a decodable spec; the reference gives no other rule. */
   public static void overlayPeer(Resource r, List<String> errors) {
     if (!apiVersionOk(r, errors)) {
       return;
     }
-    OverlayPeerSpec s = decode(r, OverlayPeerSpec.class, errors);
-    if (s == null) {
-      return;
-    }
-    for (int i = 0; i < s.allowedIPs().size(); i++) {
-      if (Ipv4Prefix.parsePrefixOrAddress(s.allowedIPs().get(i)) == null) {
-        errors.add(r.id() + " spec.allowedIPs[" + i + "] must be an IPv4 address or CIDR");
-      }
-    }
+    decode(r, OverlayPeerSpec.class, errors);
   }
 
   /** Kind rule for CloudProviderProfile (reference §3.6 messages, in order). */

@@ -114,13 +114,15 @@ public final class HybridKinds {
     }
   }
 
-  /** OverlayPeer spec: the far end of the overlay that delivers a claimed address. */
-  public record OverlayPeerSpec(String nodeName, String endpoint, String tunnelInterface, List<String> allowedIPs) {
+  /**
+   * OverlayPeer spec: the far end of the overlay that delivers a claimed address. Only what a
+   * claim needs is read; routerd's other OverlayPeer fields pass through untouched.
+   */
+  public record OverlayPeerSpec(String nodeName, String endpoint, String tunnelInterface) {
     public OverlayPeerSpec {
       nodeName = str(nodeName);
       endpoint = str(endpoint);
       tunnelInterface = str(tunnelInterface);
-      allowedIPs = allowedIPs == null ? List.of() : List.copyOf(allowedIPs);
     }
   }
 

@@ -8,7 +8,6 @@ import dev.cloudedge.federation.config.GoDuration;
 import dev.cloudedge.federation.event.FederationEvent;
 import dev.cloudedge.federation.event.GoText;
 import dev.cloudedge.federation.event.GoTime;
-import dev.cloudedge.federation.plan.ActionPlan;
 import dev.cloudedge.federation.plan.ActionPlans;
 import dev.cloudedge.federation.plugin.PluginJson;
 import dev.cloudedge.federation.plugin.PluginKind;
