@@ -14,8 +14,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Cloudedge.VersionProvider.class,
     description = "CloudEdge Federation: signed, durable fact federation between edge and cloud nodes.",
-    subcommands = {CommandLine.HelpCommand.class, FederationCommand.class, ValidateCommand.class,
-        DoctorCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      FederationCommand.class,
+      ValidateCommand.class,
+      DoctorCommand.class,
+      PluginCommand.class,
+      DynamicCommand.class,
+      ActionCommand.class,
+    })
 public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
 
   @Spec CommandSpec spec;
