@@ -1,5 +1,7 @@
 package dev.cloudedge.cli;
 
+import dev.cloudedge.cli.doctor.DoctorCommand;
+import dev.cloudedge.cli.options.CliSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,11 +14,29 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Cloudedge.VersionProvider.class,
     description = "CloudEdge Federation: signed, durable fact federation between edge and cloud nodes.",
-    subcommands = {CommandLine.HelpCommand.class, dev.cloudedge.cli.action.ActionCommand.class,
+    subcommands = {CommandLine.HelpCommand.class, FederationCommand.class, ValidateCommand.class,
+        DoctorCommand.class, dev.cloudedge.cli.action.ActionCommand.class,
         dev.cloudedge.cli.action.ExecutorCommand.class})
-public final class Cloudedge implements Callable<Integer> {
+public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
 
   @Spec CommandSpec spec;
+
+  private final CliSettings settings;
+
+  /** The top command with settings resolved once from the process environment. */
+  public Cloudedge() {
+    this(CliSettings.fromEnvironment(System.getenv()));
+  }
+
+  /** The top command with explicit settings (tests: a temporary state file, a fixed clock). */
+  public Cloudedge(CliSettings settings) {
+    this.settings = java.util.Objects.requireNonNull(settings, "settings");
+  }
+
+  @Override
+  public CliSettings settings() {
+    return settings;
+  }
 
   @Override
   public Integer call() {
@@ -26,7 +46,12 @@ public final class Cloudedge implements Callable<Integer> {
 
   /** Builds the command line with the project's exception handlers; tests use this too. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Cloudedge());
+    return commandLine(CliSettings.fromEnvironment(System.getenv()));
+  }
+
+  /** Builds the command line with explicit settings and the project's exception handlers. */
+  public static CommandLine commandLine(CliSettings settings) {
+    CommandLine cl = new CommandLine(new Cloudedge(settings));
     cl.setExecutionExceptionHandler(new ErrorHandlers.Execution());
     cl.setParameterExceptionHandler(new ErrorHandlers.Parameter());
     return cl;

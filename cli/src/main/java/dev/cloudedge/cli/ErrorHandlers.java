@@ -43,9 +43,21 @@ final class ErrorHandlers {
     public int handleParseException(ParameterException ex, String[] args) {
       CommandLine cl = ex.getCommandLine();
       PrintWriter err = cl.getErr();
-      err.println("cloudedge: " + ex.getMessage());
-      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-      err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+      // One line: picocli wraps a setter's IllegalArgumentException (e.g. -o xml) in reflection
+      // noise, so print the first user-facing message in the cause chain instead.
+      String msg = ex.getMessage();
+      for (Throwable t = ex.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof IllegalArgumentException) {
+          msg = t.getMessage();
+          break;
+        }
+      }
+      StringBuilder line = new StringBuilder("cloudedge: ").append(msg);
+      if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        line.append(" (did you mean ").append(String.join(" or ", u.getSuggestions())).append("?)");
+      }
+      line.append(" (see '").append(cl.getCommandSpec().qualifiedName()).append(" --help')");
+      err.println(line);
       err.flush();
       return ExitCodes.USAGE;
     }

@@ -2,6 +2,9 @@ package dev.cloudedge.cli.output;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -22,6 +25,7 @@ public final class Printer {
   /** 2-space indented JSON with lowerCamelCase keys. */
   public static final ObjectMapper JSON = JsonMapper.builder()
       .enable(SerializationFeature.INDENT_OUTPUT)
+      .defaultPrettyPrinter(goStylePrettyPrinter())
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
       .serializationInclusion(JsonInclude.Include.ALWAYS)
@@ -35,6 +39,23 @@ public final class Printer {
       .build();
 
   private Printer() {}
+
+  /**
+   * Indentation as Go's {@code json.MarshalIndent(v, "", "  ")}: {@code "key": value}, one array
+   * element per line, and {@code []} / {@code {}} for empty containers (Jackson's default prints
+   * {@code [ ]} and keeps arrays on one line).
+   */
+  private static DefaultPrettyPrinter goStylePrettyPrinter() {
+    Separators seps = Separators.createDefaultInstance()
+        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+        .withObjectEmptySeparator("")
+        .withArrayEmptySeparator("");
+    DefaultIndenter indent = new DefaultIndenter("  ", "\n");
+    DefaultPrettyPrinter pp = new DefaultPrettyPrinter(seps);
+    pp.indentArraysWith(indent);
+    pp.indentObjectsWith(indent);
+    return pp;
+  }
 
   /** One table column: a header and how to render a row's cell. */
   public record Column<T>(String header, Function<T, String> cell) {}

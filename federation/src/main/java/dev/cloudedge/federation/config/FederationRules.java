@@ -203,7 +203,16 @@ final class FederationRules {
     Map<String, String> byGroup = new HashMap<>();
     for (Kinds.FederationSlo slo : c.federationSlos()) {
       Resource r = slo.resource();
+      // routerd runs these only once every resource passed its own rules; an SLO that already has a
+      // problem (blank groupRef, wrong apiVersion) would only get a second, misleading message.
+      if (problems.stream().anyMatch(p -> p.resourceId().equals(r.id()))) {
+        continue;
+      }
       String g = slo.groupRef();
+      if (g.isEmpty()) {
+        // Reported once by the per-resource rule (routerd never reaches its cross-check with it).
+        continue;
+      }
       String earlier = byGroup.putIfAbsent(g, r.id());
       if (earlier != null) {
         problems.add(new ConfigProblem(r.id(), r.origin(), r.id() + " spec.groupRef \"" + g + "\" conflicts with "

@@ -1,0 +1,436 @@
+package dev.cloudedge.federation.delivery;
+
+import dev.cloudedge.federation.config.Kinds;
+import dev.cloudedge.federation.event.EventCodec;
+import dev.cloudedge.federation.event.FederationEvent;
+import dev.cloudedge.federation.metrics.EventdMetrics;
+import dev.cloudedge.federation.security.GroupKeys;
+import dev.cloudedge.federation.store.DeliveryRecord;
+import dev.cloudedge.federation.store.EventRecord;
+import dev.cloudedge.federation.store.FederationStore;
+import dev.cloudedge.federation.store.GroupCommitWriter;
+import dev.cloudedge.federation.transport.PushClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hosted EventGroup's push driver (reference §3.4–3.7) with CloudEdge's improvements.
+ *
+ * <p>A pass lists the group's non-expired events, keeps only those this node emitted (the
+ * {@code sourceNode} loop guard), works out per event which matching peers still need it (a
+ * {@code delivered} row whose stored expiry is older than the event's counts as stale and is
+ * re-pushed), enqueues their rows, and pushes. Improvements over routerd: {@link #pushNow} sends a
+ * locally recorded event at once instead of waiting for the tick; every peer has its own
+ * {@link PeerLane}, so peers are served concurrently and one dead peer stalls no other; a pair that
+ * failed a pass waits an exponentially growing, jittered, capped time before the next pass tries it
+ * again ({@code failures} / {@code next_attempt_at_ms}); passes of one group never overlap.
+ */
+public final class Outbox implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+  /** Default bound on concurrent pushes to one peer. */
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_PEER = 32;
+
+  /**
+   * What the outbox pushes and how.
+   *
+   * @param group the EventGroup
+   * @param nodeName this node's name; only events with this {@code sourceNode} are pushed
+   * @param peers the group's EventPeers, in config order
+   * @param retry attempts and backoff
+   * @param keys the group's keys; the newest signs
+   */
+  public record Settings(String group, String nodeName, List<Kinds.EventPeer> peers, RetryPolicy retry, GroupKeys keys) {
+    public Settings {
+      Objects.requireNonNull(group, "group");
+      Objects.requireNonNull(nodeName, "nodeName");
+      peers = List.copyOf(peers);
+      Objects.requireNonNull(retry, "retry");
+      Objects.requireNonNull(keys, "keys");
+    }
+  }
+
+  /**
+   * Narrows a pass.
+   *
+   * @param peer only this peer's pairs (empty: every peer)
+   * @param ignoreBackoff push failed pairs even when their across-pass backoff has not elapsed
+   */
+  public record PassOptions(String peer, boolean ignoreBackoff) {
+    /** Every peer, backoff honoured: what the tick runs. */
+    public static final PassOptions ALL = new PassOptions("", false);
+
+    public PassOptions {
+      peer = peer == null ? "" : peer;
+    }
+  }
+
+  private record Job(FederationEvent event, byte[] body, Kinds.EventPeer peer, int failures) {
+    String key() {
+      return event.id() + '\u0000' + peer.nodeName();
+    }
+  }
+
+  private static final class Tally {
+    int considered;
+    int backedOff;
+    int stale;
+  }
+
+  private final AtomicReference<Settings> settings;
+  private final FederationStore store;
+  private final GroupCommitWriter writer;
+  private final PushClient client;
+  private final EventdMetrics metrics;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final Executor worker;
+  private final DeliveryListener listener;
+  private final int maxInFlightPerPeer;
+  private final ReentrantLock passLock = new ReentrantLock();
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<String, PeerLane> lanes = new ConcurrentHashMap<>();
+  private final AtomicInteger active = new AtomicInteger();
+  private volatile boolean closed;
+
+  /**
+   * @param scheduler runs the in-pass backoff sleeps (never blocks)
+   * @param worker runs continuations that may touch the store
+   */
+  public Outbox(Settings settings, FederationStore store, GroupCommitWriter writer, PushClient client,
+      EventdMetrics metrics, Clock clock, ScheduledExecutorService scheduler, Executor worker,
+      DeliveryListener listener, int maxInFlightPerPeer) {
+    this.settings = new AtomicReference<>(Objects.requireNonNull(settings, "settings"));
+    this.store = Objects.requireNonNull(store, "store");
+    this.writer = Objects.requireNonNull(writer, "writer");
+    this.client = Objects.requireNonNull(client, "client");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.worker = Objects.requireNonNull(worker, "worker");
+    this.listener = listener == null ? DeliveryListener.NONE : listener;
+    this.maxInFlightPerPeer = maxInFlightPerPeer;
+  }
+
+  /** The current settings. */
+  public Settings settings() {
+    return settings.get();
+  }
+
+  /** Applies new settings (peers, endpoints, retry, keys) to passes and pushes that start from now on. */
+  public void update(Settings next) {
+    settings.set(Objects.requireNonNull(next, "next"));
+  }
+
+  /**
+   * The delivery rows to create in the same batch that records a local event, so a crash after the
+   * record leaves visible {@code pending} rows that the next pass resumes.
+   */
+  public List<GroupCommitWriter.JournalOp> enqueueOps(FederationEvent ev) {
+    Settings s = settings.get();
+    if (!s.nodeName().equals(ev.sourceNode()) || !s.group().equals(ev.group())) {
+      return List.of();
+    }
+    List<GroupCommitWriter.JournalOp> ops = new ArrayList<>();
+    for (Kinds.EventPeer p : s.peers()) {
+      if (p.matches(ev.type(), ev.subject())) {
+        String peer = p.nodeName();
+        ops.add(st -> st.enqueueDelivery(ev.id(), peer));
+      }
+    }
+    return ops;
+  }
+
+  /**
+   * Pushes a just-recorded local event to its peers at once (the tick remains the safety net).
+   *
+   * @param duplicate whether the record hit an existing id (a TTL refresh re-pushes stale peers)
+   * @return completes when every push of this event has an outcome
+   */
+  public CompletableFuture<Void> pushNow(FederationEvent ev, boolean duplicate) {
+    return CompletableFuture.supplyAsync(() -> {
+      Settings s = settings.get();
+      Instant now = clock.instant();
+      if (closed || !s.nodeName().equals(ev.sourceNode()) || !s.group().equals(ev.group()) || ev.isExpired(now)) {
+        return List.<Job>of();
+      }
+      List<DeliveryRecord> rows = duplicate ? store.listDeliveries(ev.id(), "") : List.of();
+      return plan(s, ev, rows, now, PassOptions.ALL, new Tally());
+    }, worker).thenCompose(jobs -> {
+      List<CompletableFuture<Boolean>> fs = new ArrayList<>();
+      for (Job j : jobs) {
+        fs.add(dispatch(j));
+      }
+      return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new));
+    });
+  }
+
+  /** Runs one pass over every peer and waits for it; waits for a running pass first. */
+  public PassResult runPass() {
+    return runPass(PassOptions.ALL);
+  }
+
+  /** Runs one (possibly narrowed) pass and waits for it; waits for a running pass first. */
+  public PassResult runPass(PassOptions options) {
+    passLock.lock();
+    try {
+      return doPass(options);
+    } finally {
+      passLock.unlock();
+    }
+  }
+
+  /** The tick: runs a pass unless one is running (then the tick is dropped, as routerd drops it). */
+  public void tick() {
+    if (closed || !passLock.tryLock()) {
+      return;
+    }
+    try {
+      doPass(PassOptions.ALL);
+    } finally {
+      passLock.unlock();
+    }
+  }
+
+  private PassResult doPass(PassOptions options) {
+    Instant start = clock.instant();
+    Settings s = settings.get();
+    Tally tally = new Tally();
+    int pushed = 0;
+    int delivered = 0;
+    int failed = 0;
+    String error = "";
+    List<Job> jobs = new ArrayList<>();
+    boolean dispatched = false;
+    try {
+      List<EventRecord> events = store.listEvents(s.group(), false, start.getEpochSecond());
+      Map<String, List<DeliveryRecord>> rows = new HashMap<>();
+      for (DeliveryRecord d : store.listDeliveriesFiltered(s.group(), "", "", "")) {
+        rows.computeIfAbsent(d.eventId(), k -> new ArrayList<>()).add(d);
+      }
+      for (EventRecord rec : events) {
+        FederationEvent ev = rec.event();
+        if (!s.nodeName().equals(ev.sourceNode()) || ev.isExpired(start)) {
+          continue;
+        }
+        tally.considered++;
+        jobs.addAll(plan(s, ev, rows.getOrDefault(ev.id(), List.of()), start, options, tally));
+      }
+      if (!jobs.isEmpty()) {
+        List<Job> toEnqueue = List.copyOf(jobs);
+        try {
+          writer.journal(st -> {
+            for (Job j : toEnqueue) {
+              st.enqueueDelivery(j.event().id(), j.peer().nodeName());
+            }
+          }).join();
+        } catch (CompletionException e) {
+          Job j = toEnqueue.get(0);
+          throw new IllegalStateException("enqueue delivery " + j.event().id() + " -> " + j.peer().nodeName() + ": "
+              + cause(e).getMessage(), e);
+        }
+      }
+      List<CompletableFuture<Boolean>> outcomes = new ArrayList<>(jobs.size());
+      dispatched = true;
+      for (Job j : jobs) {
+        outcomes.add(dispatch(j));
+      }
+      pushed = jobs.size();
+      for (CompletableFuture<Boolean> f : outcomes) {
+        try {
+          if (f.join()) {
+            delivered++;
+          } else {
+            failed++;
+          }
+        } catch (CompletionException e) {
+          if (error.isEmpty()) {
+            error = "update delivery state: " + cause(e).getMessage();
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      error = e.getMessage() == null ? e.toString() : e.getMessage();
+      if (!dispatched) {
+        for (Job j : jobs) {
+          inFlight.remove(j.key());
+        }
+      }
+    } finally {
+      double seconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
+      metrics.outboxTick(s.group(), seconds, !error.isEmpty());
+      if (!error.isEmpty()) {
+        LOG.warn("eventd: outbox error: group={}: {}", s.group(), error);
+      }
+    }
+    return new PassResult(s.group(), tally.considered, pushed, delivered, failed, tally.backedOff, tally.stale, error);
+  }
+
+  private static Throwable cause(Throwable t) {
+    Throwable c = t;
+    while (c instanceof CompletionException && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  /** Which peers of {@code ev} need a push now; claims the chosen pairs in {@link #inFlight}. */
+  private List<Job> plan(Settings s, FederationEvent ev, List<DeliveryRecord> rows, Instant now, PassOptions options,
+      Tally tally) {
+    Set<String> delivered = new HashSet<>();
+    Map<String, DeliveryRecord> byPeer = new HashMap<>();
+    for (DeliveryRecord r : rows) {
+      byPeer.put(r.peer(), r);
+      if (!DeliveryRecord.DELIVERED.equals(r.status())) {
+        continue;
+      }
+      boolean stale = ev.expiresAt() != null
+          && (r.eventExpiresAt() == null || r.eventExpiresAt().isBefore(ev.expiresAt()));
+      if (stale) {
+        metrics.staleTtlDetected(ev.group(), r.peer(), ev.type());
+        tally.stale++;
+      } else {
+        delivered.add(r.peer());
+      }
+    }
+    List<Job> jobs = new ArrayList<>();
+    byte[] body = null;
+    for (Kinds.EventPeer p : s.peers()) {
+      String peer = p.nodeName();
+      if (!p.matches(ev.type(), ev.subject()) || delivered.contains(peer)
+          || (!options.peer().isEmpty() && !options.peer().equals(peer))) {
+        continue;
+      }
+      DeliveryRecord row = byPeer.get(peer);
+      if (row != null && DeliveryRecord.FAILED.equals(row.status()) && !options.ignoreBackoff()
+          && row.nextAttemptAt() != null && row.nextAttemptAt().isAfter(now)) {
+        tally.backedOff++;
+        continue;
+      }
+      if (body == null) {
+        // Marshalled once per (event, pass) and reused for every peer and attempt, as routerd does.
+        body = EventCodec.encode(ev);
+      }
+      Job j = new Job(ev, body, p, row == null ? 0 : row.failures());
+      if (inFlight.add(j.key())) {
+        jobs.add(j);
+      }
+    }
+    return jobs;
+  }
+
+  private CompletableFuture<Boolean> dispatch(Job job) {
+    active.incrementAndGet();
+    PeerLane lane = lanes.computeIfAbsent(job.peer().nodeName(), k -> new PeerLane(maxInFlightPerPeer));
+    CompletableFuture<Boolean> f = lane.submit(() -> {
+      CompletableFuture<Boolean> done = new CompletableFuture<>();
+      attempt(job, 1, "", done);
+      return done;
+    });
+    f.whenComplete((v, e) -> active.decrementAndGet());
+    return f;
+  }
+
+  private void attempt(Job job, int n, String lastError, CompletableFuture<Boolean> done) {
+    if (closed) {
+      finish(job, n - 1, false, lastError.isEmpty() ? "context canceled" : lastError, done);
+      return;
+    }
+    Settings s = settings.get();
+    client.push(job.peer().endpoint(), job.body(), s.keys().signing()).whenComplete((res, err) -> {
+      if (err == null && res.ok()) {
+        finish(job, n, true, "", done);
+        return;
+      }
+      String text = err != null ? String.valueOf(err.getMessage()) : res.error();
+      if (n >= s.retry().maxAttempts()) {
+        finish(job, n, false, text, done);
+        return;
+      }
+      try {
+        scheduler.schedule(() -> attempt(job, n + 1, text, done), s.retry().inPassBackoff(n).toMillis(),
+            TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        finish(job, n, false, text, done);
+      }
+    });
+  }
+
+  private void finish(Job job, int attempts, boolean ok, String error, CompletableFuture<Boolean> done) {
+    FederationEvent ev = job.event();
+    String peer = job.peer().nodeName();
+    Instant at = clock.instant();
+    CompletableFuture<Void> write;
+    if (ok) {
+      write = writer.journal(st -> st.markDelivered(ev.id(), peer, attempts, at, ev.expiresAt(), at));
+    } else {
+      Instant next = at.plus(settings.get().retry().tickBackoff(job.failures() + 1));
+      write = writer.journal(st -> st.markFailed(ev.id(), peer, attempts, error, ev.expiresAt(), at, next));
+    }
+    write.whenComplete((v, err) -> {
+      inFlight.remove(job.key());
+      if (err != null) {
+        done.completeExceptionally(cause(err));
+        return;
+      }
+      metrics.deliveryResult(ev.group(), peer, ev.type(), ok ? DeliveryRecord.DELIVERED : DeliveryRecord.FAILED,
+          attempts);
+      if (ok && ev.observedAt() != null) {
+        metrics.deliveryLag(ev.group(), peer, ev.type(), Duration.between(ev.observedAt(), at).toNanos() / 1e9);
+      }
+      try {
+        listener.onOutcome(ev, peer, ok, attempts, error, at);
+      } catch (RuntimeException e) {
+        LOG.warn("eventd: delivery listener failed: {}", e.toString());
+      }
+      done.complete(ok);
+    });
+  }
+
+  /** Pushes still running (for shutdown and tests). */
+  public int activeDeliveries() {
+    return active.get();
+  }
+
+  /**
+   * Stops new pushes and waits up to {@code grace} for running ones; pairs cut short stay
+   * {@code pending} or {@code failed} in the store and are resumed by the next process.
+   */
+  public void close(Duration grace) {
+    closed = true;
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (active.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
+  }
+}
