@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
       DoctorCommand.class,
       PluginCommand.class,
       DynamicCommand.class,
-      ActionCommand.class,
+      dev.cloudedge.cli.action.ActionCommand.class,
+      dev.cloudedge.cli.action.ExecutorCommand.class,
     })
 public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
 
