@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
       FederationCommand.class,
       ValidateCommand.class,
       DoctorCommand.class,
+      PluginCommand.class,
+      DynamicCommand.class,
       dev.cloudedge.cli.action.ActionCommand.class,
       dev.cloudedge.cli.action.ExecutorCommand.class,
       dev.cloudedge.cli.remediate.RemediateCommand.class,

@@ -1,6 +1,8 @@
 package dev.cloudedge.cli.action;
 
 import dev.cloudedge.cli.ExitCodes;
+import dev.cloudedge.cli.options.ConfigOptions;
+import dev.cloudedge.cli.options.StateFileOptions;
 import dev.cloudedge.cli.output.OutputOptions;
 import dev.cloudedge.cli.output.Printer;
 import dev.cloudedge.federation.config.FederationConfig;
@@ -36,10 +38,11 @@ import picocli.CommandLine.Spec;
  * this process.
  */
 @Command(name = "action", mixinStandardHelpOptions = true,
-    description = "Provider action journal: import, list, show, approve, reject, execute, journal, rollback, recover.",
+    description = "Provider actions: dry-run plans, and the journal: import, list, show, approve, reject, execute, journal, rollback, recover.",
     subcommands = {ActionCommand.Import.class, ActionCommand.ListCmd.class, ActionCommand.Show.class,
         ActionCommand.Approve.class, ActionCommand.Reject.class, ActionCommand.Execute.class,
-        ActionCommand.Journal.class, ActionCommand.Rollback.class, ActionCommand.Recover.class})
+        ActionCommand.Journal.class, ActionCommand.Rollback.class, ActionCommand.Recover.class,
+        ActionPlansCommand.class})
 public final class ActionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -75,7 +78,7 @@ public final class ActionCommand implements Callable<Integer> {
       description = "Import action plans into the journal by idempotencyKey (from dynamic config parts and --plans files).")
   static final class Import implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ActionContext ctx;
+    @Mixin StateFileOptions state;
 
     @Option(names = "--plans", paramLabel = "FILE", arity = "1..*",
         description = "Plan files: a list of plans, a PluginResult or a DynamicConfigPart (JSON or YAML).")
@@ -83,14 +86,13 @@ public final class ActionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      ctx.config();
       List<PlanBatch> batches = new ArrayList<>();
       for (Path p : plans) {
         batches.add(PlanSources.fromFile(p));
       }
-      try (FederationStore store = ctx.openStore()) {
+      try (FederationStore store = state.open()) {
         batches.addAll(0, PlanSources.fromDynamicParts(store));
-        ImportResult r = ctx.engine(store, FederationConfig.of(List.of())).importPlans(batches);
+        ImportResult r = ActionContext.journalEngine(spec, store).importPlans(batches);
         PrintWriter out = out(spec);
         out.println(r.summary());
         for (String n : r.notes()) {
@@ -107,7 +109,7 @@ public final class ActionCommand implements Callable<Integer> {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List journal rows, newest first.")
   static final class ListCmd implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ActionContext ctx;
+    @Mixin StateFileOptions state;
     @Mixin OutputOptions output;
 
     @Option(names = "--status", paramLabel = "S", description = "Only rows in this status.")
@@ -118,7 +120,7 @@ public final class ActionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (FederationStore store = ctx.openStore()) {
+      try (FederationStore store = state.openExisting()) {
         Printer.rows(out(spec), output.format(), new ActionJournal(store).list(status, provider), COLUMNS);
       }
       return ExitCodes.OK;
@@ -130,7 +132,7 @@ public final class ActionCommand implements Callable<Integer> {
       description = "The whole journal (list without filters); --audit prints the audit trail instead.")
   static final class Journal implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ActionContext ctx;
+    @Mixin StateFileOptions state;
     @Mixin OutputOptions output;
 
     @Option(names = "--audit", description = "Print the audit trail (every import, decision, refusal, claim and result).")
@@ -141,7 +143,7 @@ public final class ActionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (FederationStore store = ctx.openStore()) {
+      try (FederationStore store = state.openExisting()) {
         ActionJournal j = new ActionJournal(store);
         if (audit) {
           Printer.rows(out(spec), output.format(), j.audit(auditId), List.of(
@@ -163,7 +165,7 @@ public final class ActionCommand implements Callable<Integer> {
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one journal row.")
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ActionContext ctx;
+    @Mixin StateFileOptions state;
     @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "ID", description = "Journal id.")
@@ -172,7 +174,7 @@ public final class ActionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       long n = ActionContext.id(id);
-      try (FederationStore store = ctx.openStore()) {
+      try (FederationStore store = state.openExisting()) {
         ActionRecord r = new ActionJournal(store).get(n).orElse(null);
         if (r == null) {
           return refused(spec, new IllegalStateException("action " + n + " not found"));
@@ -227,7 +229,7 @@ public final class ActionCommand implements Callable<Integer> {
   @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending action.")
   static final class Approve implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ActionContext ctx;
+    @Mixin StateFileOptions state;
 
     @Parameters(paramLabel = "ID", description = "Journal id.")
     String id;
@@ -241,8 +243,8 @@ public final class ActionCommand implements Callable<Integer> {
       if (by.isBlank()) {
         throw new IllegalArgumentException("--by must not be empty");
       }
-      try (FederationStore store = ctx.openStore()) {
-        ActionRecord r = ctx.engine(store, FederationConfig.of(List.of())).approve(n, by.trim());
+      try (FederationStore store = state.openExisting()) {
+        ActionRecord r = ActionContext.journalEngine(spec, store).approve(n, by.trim());
         out(spec).println("action " + n + " approved by " + r.approvedBy() + " (status now " + r.status() + ")");
         out(spec).flush();
         return ExitCodes.OK;
@@ -257,7 +259,7 @@ public final class ActionCommand implements Callable<Integer> {
       description = "Reject a pending or approved action: it will never run, and re-import keeps it rejected.")
   static final class Reject implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ActionContext ctx;
+    @Mixin StateFileOptions state;
 
     @Parameters(paramLabel = "ID", description = "Journal id.")
     String id;
@@ -274,8 +276,8 @@ public final class ActionCommand implements Callable<Integer> {
       if (by.isBlank()) {
         throw new IllegalArgumentException("--by must not be empty");
       }
-      try (FederationStore store = ctx.openStore()) {
-        ActionRecord r = ctx.engine(store, FederationConfig.of(List.of())).reject(n, by.trim(), reason);
+      try (FederationStore store = state.openExisting()) {
+        ActionRecord r = ActionContext.journalEngine(spec, store).reject(n, by.trim(), reason);
         out(spec).println("action " + n + " rejected by " + r.rejectedBy() + " (status now " + r.status() + ")");
         out(spec).flush();
         return ExitCodes.OK;
@@ -299,6 +301,8 @@ public final class ActionCommand implements Callable<Integer> {
       description = "Execute an action through its provider executor: --dry-run (preview) or --approved (live).")
   static final class Execute implements Callable<Integer> {
     @Spec CommandSpec spec;
+    @Mixin StateFileOptions state;
+    @Mixin ConfigOptions config;
     @Mixin ActionContext ctx;
     @Mixin Mode mode;
 
@@ -315,10 +319,10 @@ public final class ActionCommand implements Callable<Integer> {
       if (mode.dryRun && mode.approved) {
         throw new IllegalArgumentException("specify only one of --dry-run or --approved");
       }
-      FederationConfig cfg = ctx.config();
-      ProviderActionPolicy policy = ActionContext.policy(cfg);
-      try (FederationStore store = ctx.openStore()) {
-        ActionEngine engine = ctx.engine(store, cfg);
+      FederationConfig cfg = ActionContext.validated(config.load());
+      ProviderActionPolicy policy = ProviderActionPolicy.from(cfg);
+      try (FederationStore store = state.openExisting()) {
+        ActionEngine engine = ActionContext.engine(spec, store, cfg, ctx.pluginsDir());
         PrintWriter out = out(spec);
         if (mode.dryRun) {
           ActionEngine.Preview p = engine.dryRunPreview(n, policy);
@@ -342,6 +346,8 @@ public final class ActionCommand implements Callable<Integer> {
       description = "Undo a succeeded action (restore-prior rules): --dry-run (preview) or --approved (live).")
   static final class Rollback implements Callable<Integer> {
     @Spec CommandSpec spec;
+    @Mixin StateFileOptions state;
+    @Mixin ConfigOptions config;
     @Mixin ActionContext ctx;
     @Mixin Mode mode;
 
@@ -358,10 +364,10 @@ public final class ActionCommand implements Callable<Integer> {
       if (mode.dryRun && mode.approved) {
         throw new IllegalArgumentException("specify only one of --dry-run or --approved");
       }
-      FederationConfig cfg = ctx.config();
-      ProviderActionPolicy policy = ActionContext.policy(cfg);
-      try (FederationStore store = ctx.openStore()) {
-        ActionEngine engine = ctx.engine(store, cfg);
+      FederationConfig cfg = ActionContext.validated(config.load());
+      ProviderActionPolicy policy = ProviderActionPolicy.from(cfg);
+      try (FederationStore store = state.openExisting()) {
+        ActionEngine engine = ActionContext.engine(spec, store, cfg, ctx.pluginsDir());
         PrintWriter out = out(spec);
         if (mode.dryRun) {
           ActionEngine.Preview p = engine.rollbackPreview(n, policy);
@@ -386,12 +392,12 @@ public final class ActionCommand implements Callable<Integer> {
           + "observes the cloud before acting.")
   static final class Recover implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ActionContext ctx;
+    @Mixin StateFileOptions state;
 
     @Override
     public Integer call() {
-      try (FederationStore store = ctx.openStore()) {
-        List<Long> ids = ctx.engine(store, FederationConfig.of(List.of())).recoverStaleRunning();
+      try (FederationStore store = state.openExisting()) {
+        List<Long> ids = ActionContext.journalEngine(spec, store).recoverStaleRunning();
         out(spec).println("requeued " + ids.size() + " stale running action(s)" + (ids.isEmpty() ? "" : ": " + ids));
         out(spec).flush();
       }

@@ -1,66 +1,40 @@
 package dev.cloudedge.cli.action;
 
-import dev.cloudedge.federation.config.ConfigException;
-import dev.cloudedge.federation.config.ConfigLoader;
+import dev.cloudedge.cli.options.CliSettings;
 import dev.cloudedge.federation.config.ConfigProblem;
 import dev.cloudedge.federation.config.ConfigValidator;
 import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.provider.ActionEngine;
 import dev.cloudedge.federation.provider.ActionJournal;
 import dev.cloudedge.federation.provider.ExecutorResolver;
-import dev.cloudedge.federation.provider.ProviderActionPolicy;
-import dev.cloudedge.federation.provider.exec.ExecutorRunner;
 import dev.cloudedge.federation.store.FederationStore;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The options every {@code action} subcommand shares: state file, config files and the bundled plugins dir. */
+/**
+ * The {@code --plugins-dir} option of the commands that run executors, and the engine wiring every
+ * {@code action} subcommand shares (the clock comes from the CLI settings).
+ */
 public final class ActionContext {
-  /** The default state file when neither {@code --state-file} nor {@code CLOUDEDGE_STATE_FILE} is given. */
-  public static final String DEFAULT_STATE_FILE = "/var/lib/cloudedge/cloudedge.db";
+  /** Where bundled executors are looked for when neither the option nor the config names one. */
+  public static final String PLUGINS_DIR_ENV = "CLOUDEDGE_PLUGINS_DIR";
 
-  @Option(names = "--state-file", paramLabel = "DB",
-      description = "SQLite state file (default: $CLOUDEDGE_STATE_FILE or " + DEFAULT_STATE_FILE + ").")
-  Path stateFile;
-
-  @Option(names = "--config", paramLabel = "FILE", arity = "1..*",
-      description = "Config files with the ProviderActionPolicy and executor Plugins (repeatable).")
-  List<Path> config = new ArrayList<>();
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
 
   @Option(names = "--plugins-dir", paramLabel = "DIR",
       description = "Bundled executors directory, used when the config declares no executor Plugin "
-          + "(default: $CLOUDEDGE_PLUGINS_DIR, else the plugins/ folder next to the CLI jar's repository).")
+          + "(default: $" + PLUGINS_DIR_ENV + ", else the plugins/ folder of the repository the CLI jar is in).")
   Path pluginsDir;
 
-  Path stateFile() {
-    if (stateFile != null) {
-      return stateFile;
-    }
-    String env = System.getenv("CLOUDEDGE_STATE_FILE");
-    return Path.of(env == null || env.isBlank() ? DEFAULT_STATE_FILE : env);
-  }
-
-  FederationStore openStore() {
-    return FederationStore.open(stateFile());
-  }
-
-  /** The validated config (empty when no {@code --config}); problems are a user error. */
-  FederationConfig config() {
-    if (config.isEmpty()) {
-      return FederationConfig.of(List.of());
-    }
-    FederationConfig c;
-    try {
-      c = ConfigLoader.load(config);
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+  /** Validates a loaded config; problems are a user error naming each resource. */
+  static FederationConfig validated(FederationConfig c) {
     List<ConfigProblem> problems = new ConfigValidator().validate(c);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid config:\n  " + problems.stream()
@@ -73,15 +47,19 @@ public final class ActionContext {
     if (pluginsDir != null) {
       return pluginsDir;
     }
-    String env = System.getenv("CLOUDEDGE_PLUGINS_DIR");
+    String env = System.getenv(PLUGINS_DIR_ENV);
     if (env != null && !env.isBlank()) {
-      return Path.of(env);
+      return Path.of(env.trim());
     }
+    return repositoryPlugins();
+  }
+
+  /** {@code <repo>/plugins} when the CLI runs from {@code <repo>/cli/target/cloudedge.jar}. */
+  static Path repositoryPlugins() {
     try {
       Path jar = Path.of(ActionContext.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      // <repo>/cli/target/cloudedge.jar → <repo>/plugins
-      Path root = jar.getParent() == null || jar.getParent().getParent() == null ? null
-          : jar.getParent().getParent().getParent();
+      Path target = jar.getParent();
+      Path root = target == null || target.getParent() == null ? null : target.getParent().getParent();
       if (root != null && Files.isDirectory(root.resolve("plugins"))) {
         return root.resolve("plugins");
       }
@@ -91,14 +69,16 @@ public final class ActionContext {
     return null;
   }
 
-  /** An engine on an open store with the config's executors. */
-  ActionEngine engine(FederationStore store, FederationConfig cfg) {
-    return new ActionEngine(new ActionJournal(store), ExecutorResolver.from(cfg, pluginsDir()),
-        new ExecutorRunner(System.getenv("PATH")), Clock.systemUTC(), ActionEngine.DEFAULT_STALE_RUNNING_TIMEOUT);
+  /** An engine on an open store with the config's executors; the clock is the CLI settings'. */
+  static ActionEngine engine(CommandSpec spec, FederationStore store, FederationConfig cfg, Path pluginsDir) {
+    return new ActionEngine(new ActionJournal(store), ExecutorResolver.from(cfg, pluginsDir),
+        new dev.cloudedge.federation.provider.exec.ExecutorRunner(System.getenv("PATH")),
+        CliSettings.of(spec).clock(), ActionEngine.DEFAULT_STALE_RUNNING_TIMEOUT);
   }
 
-  static ProviderActionPolicy policy(FederationConfig cfg) {
-    return ProviderActionPolicy.from(cfg);
+  /** An engine for commands that never run an executor (approve, reject, import, recover). */
+  static ActionEngine journalEngine(CommandSpec spec, FederationStore store) {
+    return engine(spec, store, FederationConfig.of(List.of()), null);
   }
 
   /** Parses an action id with routerd's text. */

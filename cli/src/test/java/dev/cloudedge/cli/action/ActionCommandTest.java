@@ -33,7 +33,7 @@ class ActionCommandTest {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of(args));
-    if (!all.contains("--help")) {
+    if (!all.contains("--help") && !all.contains("--state-file")) {
       all.add("--state-file");
       all.add(db.toString());
     }
@@ -44,6 +44,7 @@ class ActionCommandTest {
   @BeforeEach
   void setUp() throws Exception {
     db = tmp.resolve("state.db");
+    dev.cloudedge.federation.store.FederationStore.open(db).close();
     calls = tmp.resolve("calls.log");
     Path exe = tmp.resolve("fake-executor");
     Files.writeString(exe, """
@@ -177,13 +178,18 @@ class ActionCommandTest {
     assertEquals(2, bad.code());
     assertEquals("cloudedge: invalid action id \"x\": strconv.ParseInt: parsing \"x\": invalid syntax\n", bad.err());
     assertEquals("cloudedge: action 7 not found\n", run("action", "show", "7").err());
+    Run missingDb = run("action", "list", "--state-file", tmp.resolve("nope.db").toString());
+    assertEquals(2, missingDb.code());
+    assertTrue(missingDb.err().contains("nope.db does not exist"), missingDb.err());
   }
 
   @Test
-  void lockedDownWithoutConfigAndInvalidConfigIsAUserError() throws Exception {
+  void lockedDownWithoutPolicyAndInvalidConfigIsAUserError() throws Exception {
     run("action", "import", "--plans", plans.toString());
     run("action", "approve", "1");
-    Run denied = run("action", "execute", "1", "--approved");
+    Path noPolicy = tmp.resolve("no-policy.yaml");
+    Files.writeString(noPolicy, Files.readString(config).substring(Files.readString(config).indexOf("---") + 4));
+    Run denied = run("action", "execute", "1", "--approved", "--config", noPolicy.toString());
     assertEquals(1, denied.code());
     assertEquals("cloudedge: policy gate denied action 1: execution is disabled (policy.enabled=false)\n",
         denied.err());

@@ -117,4 +117,14 @@ class ExecutorRunnerTest {
     Path extra = script("extra", "printf '{\"kind\":\"Other\",\"x\":1,\"status\":{\"status\":\"skipped\",\"y\":2}}'\n");
     assertEquals("skipped", r.run(plugin(extra, "", Map.of()), REQ, null).result().status().status());
   }
+
+  @Test
+  void tickIsCalledWhileTheExecutorRuns() throws Exception {
+    Path slow = script("slow-ok", "cat >/dev/null\nsleep 2\n" + OK);
+    java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
+    ExecutorRunner.Outcome o = new ExecutorRunner("/usr/bin:/bin").run(plugin(slow, "20s", Map.of()), REQ,
+        ticks::incrementAndGet);
+    assertEquals("succeeded", o.result().status().status());
+    assertTrue(ticks.get() >= 1, "heartbeat ticks: " + ticks.get());
+  }
 }
