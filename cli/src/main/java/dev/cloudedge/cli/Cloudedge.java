@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Cloudedge.VersionProvider.class,
     description = "CloudEdge Federation: signed, durable fact federation between edge and cloud nodes.",
-    subcommands = {CommandLine.HelpCommand.class, FederationCommand.class, ValidateCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, FederationCommand.class, ValidateCommand.class, ServerCommand.class,
+        WorkerCommand.class, LabCommand.class, QualifyCommand.class})
 public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
 
   @Spec CommandSpec spec;
