@@ -1,5 +1,6 @@
 package dev.cloudedge.cli;
 
+import dev.cloudedge.cli.doctor.DoctorCommand;
 import dev.cloudedge.cli.options.CliSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -13,8 +14,19 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Cloudedge.VersionProvider.class,
     description = "CloudEdge Federation: signed, durable fact federation between edge and cloud nodes.",
-    subcommands = {CommandLine.HelpCommand.class, FederationCommand.class, ValidateCommand.class, ServerCommand.class,
-        WorkerCommand.class, LabCommand.class, QualifyCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      FederationCommand.class,
+      ValidateCommand.class,
+      DoctorCommand.class,
+      PluginCommand.class,
+      DynamicCommand.class,
+      ActionCommand.class,
+      ServerCommand.class,
+      WorkerCommand.class,
+      LabCommand.class,
+      QualifyCommand.class,
+    })
 public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
 
   @Spec CommandSpec spec;

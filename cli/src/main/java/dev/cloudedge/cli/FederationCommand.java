@@ -9,11 +9,11 @@ import picocli.CommandLine.Command;
     aliases = "fed",
     mixinStandardHelpOptions = true,
     description = "Emit and inspect federation events and their delivery state in a node's state file.",
-    subcommands = {FederationCommand.Event.class, FederationCommand.Deliveries.class})
+    subcommands = {FederationCommand.Event.class, FederationCommand.Deliveries.class, FederationSubscriptionCommand.class})
 public final class FederationCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    throw new IllegalArgumentException("federation requires subcommand (event, deliveries)");
+    throw new IllegalArgumentException("federation requires subcommand (event, deliveries, subscription)");
   }
 
   /** {@code cloudedge federation event}. */

@@ -87,9 +87,34 @@ public final class ConfigLoader {
       }
       String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
           ? jpe.getOriginalMessage() : e.getMessage();
-      throw new ConfigException(origin + " document " + Math.max(doc, 1) + ": invalid YAML: " + msg, e);
+      String at = "";
+      if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
+          && jpe.getLocation().getLineNr() > 0) {
+        at = " at line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr();
+      }
+      msg = oneLine(String.valueOf(msg));
+      throw new ConfigException(origin + " document " + Math.max(doc, 1) + ": invalid YAML" + at + ": " + msg, e);
     }
     return out;
+  }
+
+  /**
+   * SnakeYAML messages span several lines: the problem, then an indented {@code in 'reader', line
+   * N} mark and a source snippet. An operator-facing error stays on one line and keeps the problem
+   * text; the location is reported separately.
+   */
+  private static String oneLine(String msg) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : msg.split("\\R")) {
+      if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+        continue;
+      }
+      if (sb.length() > 0) {
+        sb.append("; ");
+      }
+      sb.append(line.strip());
+    }
+    return sb.length() == 0 ? msg.strip() : sb.toString();
   }
 
   private static Resource toResource(JsonNode r, String where) throws ConfigException {

@@ -40,6 +40,9 @@ public final class ConfigValidator {
     kindRules.put(Kinds.EVENT_NODE, FederationRules::eventNode);
     crossRules.add(FederationRules::sloCrossReferences);
     crossRules.add(FederationRules::eventGroupRuntimeAuth);
+    // Plugin and the hybrid Kinds (claims and what they reference) live in their own packages.
+    dev.cloudedge.federation.plugin.PluginKind.register(this);
+    dev.cloudedge.federation.claim.ClaimRules.register(this);
   }
 
   /** Adds the rule for another Kind (plugins, claims, policies). */

@@ -32,6 +32,8 @@ public record DoctorReport(
   private static final ObjectMapper YAML = YAMLMapper.builder()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      // A string such as a violation's "actual": "1" must stay a string for YAML readers.
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .build();
 
   public DoctorReport {

@@ -19,7 +19,8 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The doctor's read-only view of a SQLite state file. It opens the file with
- * {@code SQLITE_OPEN_READONLY} and {@code query_only}, so even a bug cannot write; tables that do
+ * {@code SQLITE_OPEN_READONLY} and {@code query_only}, so even a bug cannot write, and reads every
+ * query of one report inside one read transaction (one consistent snapshot); tables that do
  * not exist yet (a fresh or foreign database) read as empty, and a routerd database without the
  * {@code event_expires_at} column reads it as NULL.
  */
@@ -64,6 +65,9 @@ final class SqliteDoctorState implements DoctorState {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA query_only = 1");
       }
+      // One read transaction for the whole report: every query sees the same snapshot even while the
+      // daemon keeps writing (WAL readers are isolated from later commits).
+      c.setAutoCommit(false);
       Set<String> tables = new HashSet<>();
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
@@ -109,6 +113,11 @@ final class SqliteDoctorState implements DoctorState {
 
   private RuntimeException failure(SQLException e) {
     return new IllegalStateException("state file " + path + ": " + describe(e), e);
+  }
+
+  /** The underlying connection; tests use it to prove it refuses writes. */
+  Connection connectionForTest() {
+    return conn;
   }
 
   @Override
@@ -230,6 +239,7 @@ final class SqliteDoctorState implements DoctorState {
   @Override
   public void close() {
     try {
+      conn.rollback();
       conn.close();
     } catch (SQLException e) {
       // Read-only: nothing can be lost by a failed close.

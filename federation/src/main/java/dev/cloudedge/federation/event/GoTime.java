@@ -4,6 +4,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -16,6 +20,21 @@ public final class GoTime {
   public static final String ZERO = "0001-01-01T00:00:00Z";
 
   private static final Instant GO_ZERO = Instant.parse(ZERO);
+
+  /**
+   * RFC 3339 as Go's {@code time.RFC3339} parses it: seconds are required, an upper-case {@code T}
+   * and {@code Z}, an offset of hours and minutes, 1 to 9 fractional digits. Java's ISO parser is
+   * laxer (it accepts {@code 12:00Z}, lower case and second-precision offsets), which would let the
+   * CLI and the receiver accept times a Go peer rejects.
+   */
+  private static final DateTimeFormatter RFC3339 = new DateTimeFormatterBuilder()
+      .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+      .optionalStart()
+      .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+      .optionalEnd()
+      .appendOffset("+HH:MM", "Z")
+      .toFormatter(Locale.ROOT)
+      .withResolverStyle(ResolverStyle.STRICT);
 
   private GoTime() {}
 
@@ -51,7 +70,7 @@ public final class GoTime {
    */
   public static Instant parse(String text) {
     try {
-      Instant t = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      Instant t = OffsetDateTime.parse(text, RFC3339).toInstant();
       return t.equals(GO_ZERO) ? null : t;
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("parsing time \"" + text + "\" as RFC 3339 failed", e);

@@ -97,7 +97,40 @@ final class Schema {
       new Migration(5, "CloudEdge across-tick delivery backoff", c -> {
         addColumn(c, "event_deliveries", "failures", "INTEGER NOT NULL DEFAULT 0");
         addColumn(c, "event_deliveries", "next_attempt_at_ms", "INTEGER");
-      }));
+      }),
+      new Migration(6, "routerd plugin_runs", c -> exec(c,
+          """
+          CREATE TABLE IF NOT EXISTS plugin_runs (
+            id INTEGER PRIMARY KEY,
+            plugin TEXT NOT NULL,
+            trigger_type TEXT NOT NULL,
+            trigger_topic TEXT,
+            started_at TEXT NOT NULL,
+            completed_at TEXT,
+            exit_code INTEGER,
+            status TEXT NOT NULL,
+            stdout_digest TEXT,
+            stderr TEXT,
+            error TEXT
+          )""")),
+      new Migration(7, "routerd dynamic_config_parts", c -> exec(c,
+          """
+          CREATE TABLE IF NOT EXISTS dynamic_config_parts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            observed_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            resources_json TEXT NOT NULL,
+            directives_json TEXT NOT NULL,
+            actionplans_json TEXT,
+            status TEXT NOT NULL,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE(source, generation)
+          )""")));
 
   private Schema() {}
 

@@ -110,7 +110,11 @@ class ConfigLoaderTest {
   void badYamlNamesTheFileAndDocument() throws Exception {
     Path f = write("bad.yaml", GROUP + "---\n" + PEER + "---\nkind: EventPeer\nspec: [unclosed\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(f)));
-    assertTrue(e.getMessage().startsWith(f + " document 3: invalid YAML"), e.getMessage());
+    assertTrue(e.getMessage().startsWith(f + " document 3: invalid YAML at line "), e.getMessage());
+    assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    Path g = write("bad2.yaml", "a: b\n  c: d: e\n");
+    assertEquals(g + " document 1: invalid YAML at line 2, column 4: mapping values are not allowed here",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(g))).getMessage());
   }
 
   @Test

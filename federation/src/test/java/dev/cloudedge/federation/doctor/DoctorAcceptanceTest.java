@@ -700,22 +700,7 @@ class DoctorAcceptanceTest {
   void s45ExampleAIsByteIdenticalAcrossRuns() throws Exception {
     Path d = Files.createDirectories(tmp.resolve("a"));
     DoctorReport first = ExampleDocumentsTest.exampleA(d);
-    FederationConfig cfg = StateFixture.config(ExampleDocumentsTest.resource("example-a.json").isEmpty() ? "" : """
-        apiVersion: federation.routerd.net/v1alpha1
-        kind: EventGroup
-        metadata: {name: cloudedge}
-        spec: {nodeName: self-node}
-        ---
-        apiVersion: federation.routerd.net/v1alpha1
-        kind: EventPeer
-        metadata: {name: peer-peer-a}
-        spec: {groupRef: cloudedge, nodeName: peer-a, endpoint: "http://10.0.0.1:8787"}
-        ---
-        apiVersion: federation.routerd.net/v1alpha1
-        kind: EventPeer
-        metadata: {name: peer-peer-b}
-        spec: {groupRef: cloudedge, nodeName: peer-b, endpoint: "http://10.0.0.2:8787"}
-        """);
+    FederationConfig cfg = StateFixture.config(ExampleDocumentsTest.EXAMPLE_A_CONFIG);
     String a = FederationDoctor.diagnose(cfg, d.resolve("state.db"), T, true).toJson();
     String b = FederationDoctor.diagnose(cfg, d.resolve("state.db"), T, true).toJson();
     assertEquals(first.toJson(), a);

@@ -28,9 +28,7 @@ class ExampleDocumentsTest {
     }
   }
 
-  /** Example A: two failed deliveries to two peers, no SLO. */
-  static DoctorReport exampleA(Path dir) throws Exception {
-    FederationConfig cfg = StateFixture.config("""
+  static final String EXAMPLE_A_CONFIG = """
         apiVersion: federation.routerd.net/v1alpha1
         kind: EventGroup
         metadata: {name: cloudedge}
@@ -45,7 +43,11 @@ class ExampleDocumentsTest {
         kind: EventPeer
         metadata: {name: peer-peer-b}
         spec: {groupRef: cloudedge, nodeName: peer-b, endpoint: "http://10.0.0.2:8787"}
-        """);
+        """;
+
+  /** Example A: two failed deliveries to two peers, no SLO. */
+  static DoctorReport exampleA(Path dir) throws Exception {
+    FederationConfig cfg = StateFixture.config(EXAMPLE_A_CONFIG);
     try (StateFixture s = new StateFixture(dir)) {
       s.event("evt-1", "self-node", -200, 600L)
           .fail("evt-1", "peer-a", 3, "timeout", 600L)

@@ -27,6 +27,19 @@ class GoTimeTest {
   }
 
   @Test
+  void parsesOnlyWhatGoRfc3339Accepts() {
+    assertEquals(Instant.parse("2026-05-30T12:00:00.123456789Z"), GoTime.parse("2026-05-30T12:00:00.123456789Z"));
+    assertEquals(Instant.parse("2026-05-30T17:30:00Z"), GoTime.parse("2026-05-30T12:00:00-05:30"));
+    assertEquals(Instant.parse("2026-05-30T12:00:00.5Z"), GoTime.parse("2026-05-30T12:00:00.5Z"));
+    for (String bad : new String[] {"2026-05-30T12:00Z", "2026-05-30t12:00:00Z", "2026-05-30T12:00:00z",
+        "2026-05-30T12:00:00+02:00:30", "2026-05-30T12:00:00+0200", "2026-05-30T12:00:00",
+        "2026-05-30 12:00:00Z", "2026-02-30T12:00:00Z", "2026-05-30T24:00:00Z", "2026-05-30T12:00:60Z",
+        "2026-05-30T12:00:00.Z", "2026-05-30T12:00:00.1234567891Z", "", " 2026-05-30T12:00:00Z"}) {
+      assertThrows(IllegalArgumentException.class, () -> GoTime.parse(bad), bad);
+    }
+  }
+
+  @Test
   void unixSecondsAndBack() {
     assertEquals(0, GoTime.unixSeconds(null));
     assertEquals(1780142400L, GoTime.unixSeconds(Instant.parse("2026-05-30T12:00:00.999Z")));
