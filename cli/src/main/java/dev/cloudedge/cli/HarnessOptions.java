@@ -26,7 +26,7 @@ public final class HarnessOptions {
   @Option(names = "--allow-skip", description = "Metrics (OTel) checks optional (dev only, NOT for release).")
   boolean allowSkip;
 
-  @Option(names = "--commit", paramLabel = "SHA", description = "Commit of the build under test (default: git rev-parse HEAD, else 'unknown').")
+  @Option(names = "--commit", paramLabel = "SHA", description = "Commit of the build under test (default: git rev-parse HEAD, with -dirty for a modified tree, else 'unknown').")
   String commit;
 
   @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: now, YYYYMMDDTHHMMSSZ-federation-qual).")
@@ -48,7 +48,13 @@ public final class HarnessOptions {
     try {
       Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-      return p.waitFor() == 0 && out.matches("^[0-9a-f]{40}$") ? out : "unknown";
+      if (p.waitFor() != 0 || !out.matches("^[0-9a-f]{40}$")) {
+        return "unknown";
+      }
+      // A build from a modified tree is not the commit: say so in provenance.
+      Process st = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no").redirectErrorStream(true).start();
+      String changes = new String(st.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      return st.waitFor() == 0 && changes.isEmpty() ? out : out + "-dirty";
     } catch (Exception e) {
       return "unknown";
     }
