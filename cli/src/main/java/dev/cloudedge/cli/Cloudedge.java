@@ -24,6 +24,10 @@ import picocli.CommandLine.Spec;
       dev.cloudedge.cli.action.ActionCommand.class,
       dev.cloudedge.cli.action.ExecutorCommand.class,
       dev.cloudedge.cli.remediate.RemediateCommand.class,
+      ServerCommand.class,
+      WorkerCommand.class,
+      LabCommand.class,
+      QualifyCommand.class,
     })
 public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
 

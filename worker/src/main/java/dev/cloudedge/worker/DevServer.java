@@ -47,7 +47,7 @@ public final class DevServer implements AutoCloseable {
 
   private void registerSearchAttributes() {
     OperatorServiceStubs op = OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder().setTarget(address()).build());
+        OperatorServiceStubsOptions.newBuilder().setTarget(address()).validateAndBuildWithDefaults());
     try {
       AddSearchAttributesRequest.Builder req = AddSearchAttributesRequest.newBuilder().setNamespace("default");
       for (Map.Entry<String, IndexedValueType> e : QualificationSearchAttributes.definitions().entrySet()) {

@@ -85,6 +85,7 @@ public final class TcpProxy implements AutoCloseable {
         closeQuietly(server);
         server = null;
       }
+      awaitRefused();
       return;
     }
     if (server == null) {
@@ -96,6 +97,25 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** The listening socket's close can complete after {@code close()} returns; wait until connects are refused. */
+  private void awaitRefused() throws IOException {
+    long until = System.nanoTime() + 2_000_000_000L;
+    while (System.nanoTime() < until) {
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress("127.0.0.1", listenPort), 200);
+      } catch (IOException refused) {
+        return;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while cutting port " + listenPort, e);
+      }
+    }
+    throw new IOException("port " + listenPort + " still accepts connections after the cut");
+  }
+
   private void acceptLoop(ServerSocket ss) {
     while (!closed && !ss.isClosed()) {
       Socket client;
@@ -103,6 +123,11 @@ public final class TcpProxy implements AutoCloseable {
         client = ss.accept();
       } catch (IOException e) {
         return;
+      }
+      if (mode == Mode.REFUSE) {
+        // Raced the cut: the listener was closing.
+        closeQuietly(client);
+        continue;
       }
       open.add(client);
       if (mode == Mode.DROP) {

@@ -8,14 +8,15 @@ import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.eventd.EventdExtension;
 import dev.cloudedge.federation.eventd.EventdOptions;
 import dev.cloudedge.federation.eventd.EventdRuntime;
+import dev.cloudedge.federation.subscription.SubscriptionRuntime;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
 
 /**
- * One node's eventd runtime hosted inside a worker process. Extensions found through {@link
- * ServiceLoader} (for example the subscription runtime) are started with it. A restart closes the
+ * One node's eventd runtime hosted inside a worker process, with the subscription runtime and any
+ * extension found through {@link ServiceLoader}. A restart closes the
  * runtime gracefully and starts a new one from the same config and state file, so deliveries pending
  * in the store are resumed by the new outbox.
  */
@@ -59,7 +60,9 @@ public final class HostedNode implements NodeHost, AutoCloseable {
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    EventdOptions.Builder b = EventdOptions.builder(config, stateFile);
+    // The subscription runtime runs inside every hosted eventd; further extensions can be added
+    // through ServiceLoader without touching the worker.
+    EventdOptions.Builder b = EventdOptions.builder(config, stateFile).extension(new SubscriptionRuntime());
     for (EventdExtension ext : ServiceLoader.load(EventdExtension.class)) {
       b.extension(ext);
     }

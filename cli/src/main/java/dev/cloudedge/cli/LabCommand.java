@@ -1,0 +1,75 @@
+package dev.cloudedge.cli;
+
+import dev.cloudedge.worker.EmbeddedLab;
+import dev.cloudedge.worker.lab.LabLayout;
+import dev.cloudedge.worker.lab.TcpProxy;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cloudedge lab}: the local two-node lab. */
+@Command(name = "lab", mixinStandardHelpOptions = true, description = "The local two-node qualification lab on loopback.",
+    subcommands = LabCommand.Up.class)
+public final class LabCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
+    throw new IllegalArgumentException("lab requires a subcommand (up)");
+  }
+
+  /** {@code cloudedge lab up}. */
+  @Command(name = "up", mixinStandardHelpOptions = true,
+      description = {"Start the lab: the embedded Temporal server (unless TEMPORAL_ADDRESS is set), a receiver and a "
+          + "sender eventd on 127.0.0.1 (groups fedqual-primary and fedqual-secondary with different SLOs, a "
+          + "subscription with a test plugin on the receiver), a TCP proxy between them that can cut the network, and "
+          + "the control and node workers. Runs until Ctrl-C."})
+  public static final class Up implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin TemporalOptions temporal;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".cloudedge/lab", description = "Lab directory (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--partition-mode", paramLabel = "MODE", defaultValue = "refuse",
+        description = "How the proxy cuts the network: refuse (connections refused) or drop (black hole). Default ${DEFAULT-VALUE}.")
+    String partitionMode;
+
+    @Option(names = "--dev-port", paramLabel = "PORT", defaultValue = "7233", description = "Embedded server port (default ${DEFAULT-VALUE}).")
+    int devPort;
+
+    @Override
+    public Integer call() throws Exception {
+      TcpProxy.Mode mode = QualifyCommand.cutMode(partitionMode);
+      EmbeddedLab lab = EmbeddedLab.start(temporal.settings(), devPort, dir, mode);
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        lab.close();
+        stop.countDown();
+      }));
+      print(spec.commandLine().getOut(), lab, mode);
+      stop.await();
+      return ExitCodes.OK;
+    }
+
+    static void print(PrintWriter out, EmbeddedLab lab, TcpProxy.Mode mode) {
+      LabLayout l = lab.lab().layout();
+      out.println("lab " + l.dir() + " (topology " + l.topologyId() + ")");
+      out.println("  temporal   " + lab.temporalAddress() + (lab.embeddedServer() ? " (embedded, in-memory)" : ""));
+      out.println("  receiver   " + LabLayout.RECEIVER + " listens 127.0.0.1:" + l.receiverPortA() + " (" + LabLayout.GROUP_A
+          + "), 127.0.0.1:" + l.receiverPortB() + " (" + LabLayout.GROUP_B + "); config " + l.receiverConfig());
+      out.println("  proxy      127.0.0.1:" + l.proxyPort() + " -> 127.0.0.1:" + l.receiverPortA() + " (cuts by " + mode.name().toLowerCase() + ")");
+      out.println("  sender     " + LabLayout.SENDER + " pushes " + LabLayout.GROUP_A + " via " + l.receiverEndpoint() + "; config " + l.senderConfig());
+      out.println("  plugin     " + l.plugin() + " (subscription " + LabLayout.SUBSCRIPTION + ")");
+      out.println("  workers    control queue cloudedge-control; node queues cloudedge-node-" + LabLayout.SENDER
+          + ", cloudedge-node-" + LabLayout.RECEIVER);
+      out.println("qualify with: cloudedge qualify start --lab " + l.dir() + " --evidence-dir DIR --wait");
+      out.flush();
+    }
+  }
+}

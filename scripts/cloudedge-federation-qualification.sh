@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# CloudEdge Federation operational qualification harness.
+#
+# Same flags as routerd's scripts/cloudedge-federation-qualification.sh, but the scenarios run as
+# durable Temporal workflows (see docs/qualification.md):
+#   - without TEMPORAL_ADDRESS: everything runs embedded in one JVM (in-memory Temporal, the
+#     two-node loopback lab with its partition proxy, the workers) and the harness waits for the verdict;
+#   - with TEMPORAL_ADDRESS: the workflow is started on that cluster against --topology FILE (or
+#     --lab DIR of a running 'cloudedge lab up'), and the harness watches it. If the harness is
+#     killed, 'bin/cloudedge qualify watch RUN_ID' reattaches; the run itself continues.
+#
+# Exit codes: 0 all scenarios PASS in all cycles, 1 a scenario or evidence gate failed (or the run
+# was cancelled), 2 setup error (bad flags, preflight, topology busy), 3 incomplete evidence/provenance.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cloudedge="$root/bin/cloudedge"
+
+usage() {
+  cat <<'USAGE'
+Usage: cloudedge-federation-qualification.sh --evidence-dir DIR [options]
+
+  --evidence-dir DIR   where evidence is written (required; use an empty directory per run)
+  --cycles N           cycles to run, >= 1 (default 1)
+  --duration SECS      hard deadline per scenario (default 300)
+  --scenarios LIST     comma-separated, in order (default: healthy,partition,ttl-refresh,restart,
+                       subscription,config-fault,security,multi-group)
+  --allow-skip         metrics (OTel) checks optional (dev only, NOT for release)
+  --commit SHA         commit under test (default: git rev-parse HEAD)
+  --topology FILE      real hosts (needs TEMPORAL_ADDRESS and node workers on the hosts)
+  --lab DIR            a lab started with 'cloudedge lab up --dir DIR' (with TEMPORAL_ADDRESS)
+  -h, --help           this help
+
+Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY,
+TEMPORAL_TLS_CA, TEMPORAL_API_KEY. Without TEMPORAL_ADDRESS the run is fully embedded.
+USAGE
+}
+
+args=()
+target=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --allow-skip) args+=("$1"); shift ;;
+    --evidence-dir|--cycles|--duration|--scenarios|--commit)
+      if [[ $# -lt 2 ]]; then echo "$(basename "$0"): $1 needs a value" >&2; exit 2; fi
+      args+=("$1" "$2"); shift 2 ;;
+    --topology|--lab)
+      if [[ $# -lt 2 ]]; then echo "$(basename "$0"): $1 needs a value" >&2; exit 2; fi
+      target+=("$1" "$2"); shift 2 ;;
+    *) echo "$(basename "$0"): unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+if [[ ! -f "$root/cli/target/cloudedge.jar" ]]; then
+  echo "$(basename "$0"): building cloudedge (mvn -B -q package -DskipTests)..." >&2
+  (cd "$root" && mvn -B -q package -DskipTests) || { echo "$(basename "$0"): build failed" >&2; exit 2; }
+fi
+
+if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then
+  if [[ ${#target[@]} -gt 0 ]]; then
+    echo "$(basename "$0"): --topology/--lab need TEMPORAL_ADDRESS (without it the embedded lab is used)" >&2
+    exit 2
+  fi
+  exec "$cloudedge" qualify run "${args[@]}"
+fi
+if [[ ${#target[@]} -eq 0 ]]; then
+  echo "$(basename "$0"): with TEMPORAL_ADDRESS set, give --topology FILE or --lab DIR" >&2
+  exit 2
+fi
+exec "$cloudedge" qualify start --wait "${args[@]}" "${target[@]}"

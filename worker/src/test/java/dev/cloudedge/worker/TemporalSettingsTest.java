@@ -1,0 +1,75 @@
+package dev.cloudedge.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cloudedge.workflows.qualification.QualificationSearchAttributes;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TemporalSettingsTest {
+
+  @Test
+  void environmentThenFlagsAndTheSecretNeverPrinted() {
+    TemporalSettings env = TemporalSettings.fromEnvironment(Map.of(
+        "TEMPORAL_ADDRESS", "temporal.example:7233", "TEMPORAL_NAMESPACE", "qual", "TEMPORAL_API_KEY", "s3cr3t"));
+    assertEquals("temporal.example:7233", env.target());
+    assertEquals("qual", env.namespace());
+    assertTrue(env.tls(), "an API key implies TLS");
+    assertFalse(env.toString().contains("s3cr3t"));
+    TemporalSettings flags = env.override("127.0.0.1:7233", "default", null, null, null, false, null);
+    assertEquals("127.0.0.1:7233", flags.target());
+    assertEquals("default", flags.namespace());
+    assertFalse(flags.tls());
+    TemporalSettings none = TemporalSettings.fromEnvironment(Map.of());
+    assertFalse(none.hasAddress());
+    assertEquals(TemporalSettings.DEV_ADDRESS, none.target());
+    assertEquals("default", none.namespace());
+  }
+
+  @Test
+  void halfAClientPairAndBadAddressesAreUserErrors() {
+    TemporalSettings s = TemporalSettings.fromEnvironment(Map.of("TEMPORAL_TLS_CERT", "/nonexistent/c.pem",
+        "TEMPORAL_ADDRESS", "no port"));
+    String p = String.join("; ", s.problems());
+    assertTrue(p.contains("needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY"), p);
+    assertTrue(p.contains("/nonexistent/c.pem is not readable"), p);
+    assertTrue(p.contains("must be host:port"), p);
+    assertTrue(TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", "[::1]:7233")).problems().isEmpty());
+    assertEquals(Path.of("/x"), s.override(null, null, null, Path.of("/x"), null, null, null).tlsKey());
+  }
+
+  @Test
+  void devServerRegistersTheSearchAttributes() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      port = s.getLocalPort();
+    }
+    try (DevServer dev = DevServer.start(port)) {
+      // The test server has no ListSearchAttributes: prove registration by starting a workflow
+      // with every typed attribute (rejected when unregistered) and reading them back.
+      try (TemporalConnection c = TemporalConnection.connect(TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", dev.address())))) {
+        io.temporal.client.WorkflowStub stub = c.client().newUntypedWorkflowStub("QualificationWorkflow",
+            io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId("sa-probe").setTaskQueue("nobody-polls")
+                .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+                    .set(QualificationSearchAttributes.RUN_ID, "r").set(QualificationSearchAttributes.CYCLE, 1L)
+                    .set(QualificationSearchAttributes.SCENARIO, "healthy").set(QualificationSearchAttributes.VERDICT, "running")
+                    .set(QualificationSearchAttributes.GROUP, "g").set(QualificationSearchAttributes.TOPOLOGY, "t").build())
+                .build());
+        stub.start();
+        var sa = stub.describe().getTypedSearchAttributes();
+        assertEquals("healthy", sa.get(QualificationSearchAttributes.SCENARIO));
+        assertEquals(1L, sa.get(QualificationSearchAttributes.CYCLE));
+        stub.terminate("probe done");
+      }
+      try (TemporalConnection c = TemporalConnection.connect(TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", dev.address())))) {
+        assertEquals("default", c.settings().namespace());
+      }
+    }
+  }
+}
