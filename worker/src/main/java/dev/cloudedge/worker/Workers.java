@@ -3,12 +3,14 @@ package dev.cloudedge.worker;
 import dev.cloudedge.activities.evidence.EvidenceActivitiesImpl;
 import dev.cloudedge.activities.node.NodeActivitiesImpl;
 import dev.cloudedge.activities.node.NodeHost;
+import dev.cloudedge.activities.provider.ProviderActivitiesImpl;
 import dev.cloudedge.activities.remediation.KillSwitchActivitiesImpl;
 import dev.cloudedge.activities.remediation.RemediationActivitiesImpl;
 import dev.cloudedge.workflows.TaskQueues;
 import dev.cloudedge.workflows.qualification.QualificationWorkflowImpl;
 import dev.cloudedge.workflows.qualification.ScenarioWorkflowImpl;
 import dev.cloudedge.workflows.qualification.TopologyLockWorkflowImpl;
+import dev.cloudedge.workflows.provider.ProviderActionWorkflowImpl;
 import dev.cloudedge.workflows.remediation.RemediationControlWorkflowImpl;
 import dev.cloudedge.workflows.remediation.RemediationWorkflowImpl;
 import io.temporal.worker.Worker;
@@ -25,7 +27,8 @@ public final class Workers {
     w.registerWorkflowImplementationTypes(
         QualificationWorkflowImpl.class, ScenarioWorkflowImpl.class, TopologyLockWorkflowImpl.class);
     w.registerActivitiesImplementations(new EvidenceActivitiesImpl(artifact, namespace));
-    w.registerWorkflowImplementationTypes(RemediationWorkflowImpl.class, RemediationControlWorkflowImpl.class);
+    w.registerWorkflowImplementationTypes(RemediationWorkflowImpl.class, RemediationControlWorkflowImpl.class,
+        ProviderActionWorkflowImpl.class);
     w.registerActivitiesImplementations(new KillSwitchActivitiesImpl(factory.getWorkflowClient()));
     return w;
   }
@@ -35,7 +38,26 @@ public final class Workers {
     Worker w = factory.newWorker(TaskQueues.node(host.nodeName()));
     w.registerActivitiesImplementations(new NodeActivitiesImpl(host));
     w.registerActivitiesImplementations(new RemediationActivitiesImpl(host));
+    w.registerActivitiesImplementations(new ProviderActivitiesImpl(host, bundledExecutors()));
     return w;
+  }
+
+  /**
+   * The bundled provider executors: {@code $CLOUDEDGE_PLUGINS_DIR}, else the {@code plugins/}
+   * folder of the repository this artifact is in, else none (configured Plugins only).
+   */
+  static Path bundledExecutors() {
+    String env = System.getenv("CLOUDEDGE_PLUGINS_DIR");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env.trim());
+    }
+    Path self = selfArtifact();
+    for (Path p = self; p != null; p = p.getParent()) {
+      if (java.nio.file.Files.isDirectory(p.resolve("plugins")) && java.nio.file.Files.exists(p.resolve("pom.xml"))) {
+        return p.resolve("plugins");
+      }
+    }
+    return null;
   }
 
   /** The artifact this process runs from: the shaded jar, or a classes directory in development. */
