@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
     subcommands = {ActionCommand.Import.class, ActionCommand.ListCmd.class, ActionCommand.Show.class,
         ActionCommand.Approve.class, ActionCommand.Reject.class, ActionCommand.Execute.class,
         ActionCommand.Journal.class, ActionCommand.Rollback.class, ActionCommand.Recover.class,
-        ActionPlansCommand.class})
+        ActionPlansCommand.class,
+        dev.cloudedge.cli.remediate.ActionWorkflowCommand.class})
 public final class ActionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

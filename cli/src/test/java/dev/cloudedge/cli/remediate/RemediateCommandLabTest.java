@@ -122,6 +122,20 @@ class RemediateCommandLabTest {
         Run unfreeze = cli(server.address(), "remediate", "unfreeze", "--by", "oncall", "--reason", "done");
         assertEquals(0, unfreeze.code(), unfreeze.err());
         assertTrue(unfreeze.out().contains("remediation not frozen (by oncall"), unfreeze.out());
+
+        // Provider actions through Temporal: the lab has no ProviderActionPolicy, so default deny.
+        Path plans = tmp.resolve("plans.json");
+        Files.writeString(plans, """
+            [{"name":"c1-assign","provider":"aws","providerRef":"i-0abc","action":"assign-secondary-ip",
+              "target":{"address":"10.88.60.9/32","nicRef":"eni-0a1"},"idempotencyKey":"c1:assign",
+              "undo":{"action":"unassign-secondary-ip"}}]
+            """);
+        Run denied = cli(server.address(), "action", "workflow", "start", "--node", LabLayout.SENDER, "--plans",
+            plans.toString(), "--requested-by", "alice", "--wait");
+        assertEquals(1, denied.code(), denied.out() + denied.err());
+        assertTrue(denied.out().contains("workflow: provider-action/" + LabLayout.SENDER + "/c1:assign"), denied.out());
+        assertTrue(denied.out().contains("result:   denied - policy gate denied: "), denied.out());
+        assertTrue(denied.out().contains("execution is disabled (policy.enabled=false)"), denied.out());
       } finally {
         factory.shutdownNow();
       }
