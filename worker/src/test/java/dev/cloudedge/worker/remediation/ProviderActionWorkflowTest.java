@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cloudedge.federation.plan.ActionPlan;
+import dev.cloudedge.federation.provider.ActionEngine;
 import dev.cloudedge.federation.provider.ActionJournal;
+import dev.cloudedge.federation.provider.JsonMaps;
 import dev.cloudedge.workflows.TaskQueues;
 import dev.cloudedge.workflows.provider.ProviderActionWorkflow;
 import dev.cloudedge.workflows.provider.ProviderActionWorkflow.Approval;
@@ -22,8 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,11 +59,13 @@ class ProviderActionWorkflowTest {
   private RemediationLab lab;
   private WorkflowClient client;
   private Path calls;
+  private Path applied;
 
   private void start(String policy) throws Exception {
     lab = RemediationLab.start(tmp.resolve("lab"), false);
     Path dir = Files.createDirectories(tmp.resolve("executor"));
     calls = dir.resolve("calls.log");
+    applied = dir.resolve("applied");
     Path exe = dir.resolve("aws-executor");
     Files.writeString(exe, """
         #!/bin/sh
@@ -69,10 +74,15 @@ class ProviderActionWorkflowTest {
         field() { printf '%%s' "$req" | sed -n "s/.*\\"$1\\":\\"\\([^\\"]*\\)\\".*/\\1/p"; }
         mode=$(field mode); action=$(field action); outcome=$(field fakeOutcome)
         head='{"apiVersion":"provideraction.routerd.net/v1alpha1","kind":"ExecuteActionResult","status":'
-        if [ "$mode" = "dry-run" ]; then printf '%%s{"status":"succeeded","message":"would %%s","observed":{"priorSourceDestCheck":"true"}}}\\n' "$head" "$action"; exit 0; fi
+        applied='%s'
+        if [ "$mode" = "dry-run" ]; then
+          eff=''; grep -qx "$action" "$applied" 2>/dev/null && eff=',"effectPresent":"true"'
+          printf '%%s{"status":"succeeded","message":"would %%s","observed":{"priorSourceDestCheck":"true"%%s}}}\\n' "$head" "$action" "$eff"; exit 0
+        fi
         if [ "$outcome" = "failed" ]; then printf '%%s{"status":"failed","message":"ModifyNetworkInterfaceAttribute failed","error":"UnauthorizedOperation: not authorized","observed":{"failureClass":"authorization"}}}\\n' "$head"; exit 0; fi
+        echo "$action" >> "$applied"
         printf '%%s{"status":"succeeded","message":"done %%s","observed":{"priorSourceDestCheck":"true"}}}\\n' "$head" "$action"
-        """.formatted(calls.toString()), StandardCharsets.UTF_8);
+        """.formatted(calls.toString(), applied.toString()), StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
     String plugin = "apiVersion: plugin.routerd.net/v1alpha1\nkind: Plugin\nmetadata:\n  name: aws-executor\nspec:\n"
         + "  executable: " + exe + "\n  capabilities: [execute.providerAction]\n  timeout: 10s\n---\n";
@@ -166,6 +176,31 @@ class ProviderActionWorkflowTest {
   }
 
   @Test
+  void aRowLeftRunningByACrashAfterTheCloudCallIsRecoveredWithoutASecondAssignment() throws Exception {
+    start(POLICY_AUTO.formatted("false", "true"));
+    // A worker died after the cloud call landed and before the journal write: the row is running,
+    // its call marker is set, and the cloud already has the address.
+    List<ActionPlan> plans = JsonMaps.JSON.readValue(plans("claim-g", false),
+        JsonMaps.JSON.getTypeFactory().constructCollectionType(List.class, ActionPlan.class));
+    Instant crash = Instant.now().minus(Duration.ofMinutes(3));
+    journal().importAction(ActionEngine.recordFromPlan("file:claims.json", plans.get(0)), crash);
+    long id = journal().getByKey("claim-g:assign").orElseThrow().id();
+    journal().approve(id, "policy:auto-approve", crash);
+    ActionJournal.Claim claim = journal().begin(id, crash).orElseThrow();
+    journal().markCallStarted(id, claim.attemptId(), crash);
+    Files.writeString(applied, "assign-secondary-ip\n");
+
+    ProviderActionResult r = stub("claim-g:assign").execute(new ProviderActionRequest(RemediationLab.NODE,
+        plans("claim-g", false), "alice", 0));
+    assertEquals("succeeded", r.outcome(), r.toString());
+    var row = journal().getByKey("claim-g:assign").orElseThrow();
+    assertEquals("succeeded", row.status());
+    assertTrue(row.resultMessage().startsWith("effect already present after an interrupted attempt"), row.resultMessage());
+    assertEquals(0, launches("assign-secondary-ip"), "no second assignment");
+    assertEquals(1, launches("ensure-forwarding-enabled"));
+  }
+
+  @Test
   void defaultDenyLaunchesNothing() throws Exception {
     start("");
     ProviderActionResult r = stub("claim-d:assign").execute(new ProviderActionRequest(RemediationLab.NODE,
@@ -214,10 +249,8 @@ class ProviderActionWorkflowTest {
     ProviderActionWorkflow wf = stub("claim-f:assign");
     WorkflowClient.start(wf::execute, new ProviderActionRequest(RemediationLab.NODE, plans("claim-f", false), "alice", 0));
     String id = ProviderActionWorkflow.workflowId(RemediationLab.NODE, "claim-f:assign");
-    CompletableFuture<ProviderActionResult> done = CompletableFuture.supplyAsync(
-        () -> client.newUntypedWorkflowStub(id).getResult(ProviderActionResult.class));
     env.sleep(Duration.ofHours(25));
-    ProviderActionResult r = done.get();
+    ProviderActionResult r = client.newUntypedWorkflowStub(id).getResult(ProviderActionResult.class);
     assertEquals("timed-out", r.outcome(), r.toString());
     assertEquals("rejected", journal().getByKey("claim-f:assign").orElseThrow().status());
     assertEquals(0, launches("assign-secondary-ip"));

@@ -2,6 +2,7 @@ package dev.cloudedge.worker.remediation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cloudedge.federation.provider.ActionJournal;
@@ -17,6 +18,7 @@ import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationReques
 import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationResult;
 import dev.cloudedge.worker.Workers;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -25,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,18 +110,37 @@ class RemediationWorkflowTest {
     maybeWriteHistory(client, r.workflowId(), "remediation-retry-history.json");
   }
 
+  /**
+   * Runs a remediation without releasing the client's time-skipping lock (a blocking result call
+   * would release it), so workflow time only moves when the test sleeps: the hour of the rate
+   * limit is then exactly the test's hour, however slow the machine is.
+   */
+  private RemediationResult runWithTimeLocked(String runId) throws InterruptedException {
+    WorkflowClient.start(stub(runId)::remediate, request(runId, "alice"));
+    WorkflowStub s = client.newUntypedWorkflowStub(
+        RemediationWorkflow.workflowId(RemediationLab.NODE, RemediationLab.GROUP, runId));
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (s.describe().getWorkflowExecutionInfo().getStatus()
+        == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      assertTrue(System.nanoTime() < deadline, runId + " did not finish");
+      Thread.sleep(50);
+    }
+    return s.getResult(RemediationResult.class);
+  }
+
   @Test
   void fourthRetryWithinAnHourIsRefusedByTheDurableRateLimit() throws Exception {
     start(true);
     lab.partitionWithFailedDelivery();
     for (int i = 1; i <= 4; i++) {
-      RemediationResult r = stub("rl-" + i).remediate(request("rl-" + i, "alice"));
+      RemediationResult r = runWithTimeLocked("rl-" + i);
       ExecutionOutcome o = outcome(r, RETRY_KEY);
       if (i <= 3) {
         assertEquals("executed", o.outcome(), "run " + i + ": " + r);
         assertFalse(o.verified(), "still partitioned: " + r);
       } else {
-        assertEquals("rate-limited", o.outcome(), r.toString());
+        assertEquals("rate-limited", o.outcome(), r + " grants " + new RateLimiter(lab.lab.sender().runtime().store())
+            .grants("retry-failed-deliveries", RemediationLab.GROUP, "fedqual-receiver") + " now " + env.currentTimeMillis());
         assertTrue(o.message().contains("3 execution(s) of retry-failed-deliveries for fedqual-primary/fedqual-receiver"
             + " in the last 1h (limit 3)"), o.message());
         assertEquals("skipped", journal().get(o.journalId()).orElseThrow().status());
@@ -129,7 +149,7 @@ class RemediationWorkflowTest {
     assertEquals(3, new RateLimiter(lab.lab.sender().runtime().store())
         .grants("retry-failed-deliveries", RemediationLab.GROUP, "fedqual-receiver").size());
     env.sleep(Duration.ofMinutes(61));
-    RemediationResult fifth = stub("rl-5").remediate(request("rl-5", "alice"));
+    RemediationResult fifth = runWithTimeLocked("rl-5");
     assertEquals("executed", outcome(fifth, RETRY_KEY).outcome(), "window slid: " + fifth);
   }
 
@@ -247,9 +267,12 @@ class RemediationWorkflowTest {
   @Test
   void withoutADecisionIn24HoursTheActionIsRejectedAutomaticallyAndLateDecisionsAreRefused() throws Exception {
     RemediationWorkflow wf = startEndpointFault("timeout");
-    CompletableFuture<RemediationResult> done = CompletableFuture.supplyAsync(() -> result("timeout"));
     env.sleep(Duration.ofHours(24).plusMinutes(1));
-    RemediationResult r = done.get();
+    RemediationResult r = result("timeout");
+    // The workflow has closed: a late decision is refused by the server (the CLI says the window is closed).
+    assertThrows(WorkflowNotFoundException.class,
+        () -> wf.approve(new Approval("late", "bob", ENDPOINT_KEY, lab.lab.layout().receiverEndpoint(), "")));
+    assertFalse(Files.readString(lab.senderConfig()).contains("endpoint: " + lab.lab.layout().receiverEndpoint()));
     ExecutionOutcome o = outcome(r, ENDPOINT_KEY);
     assertEquals("timed-out", o.outcome(), r.toString());
     assertEquals("policy:approval-timeout", r.decisions().get(0).by());

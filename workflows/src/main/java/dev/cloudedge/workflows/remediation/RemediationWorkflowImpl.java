@@ -56,9 +56,11 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
     RemediationActivities acts = Workflow.newActivityStub(RemediationActivities.class,
         RemediationOptions.nodeAction(r.node()));
 
+    details("diagnosing " + r.group() + " on " + r.node());
     Diagnosis d = reads.diagnose(new DiagnoseRequest(r.group()));
     planDigest = d.planDigest();
     phase = "acting";
+    details(d.actions().size() + " planned action(s), plan " + planDigest);
     boolean frozen = false;
     List<PlannedAction> approvals = new ArrayList<>();
     List<Integer> executed = new ArrayList<>();
@@ -114,6 +116,8 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
     replayEarlySignals();
     if (!pending.isEmpty()) {
       phase = "awaiting-approval";
+      details("awaiting an operator decision until " + Instant.ofEpochMilli(deadline) + " on " + pending.keySet()
+          + ": send the approve or reject signal (requester " + requestedBy + " may not decide)");
       LOG.info("remediation {}: {} action(s) await an operator decision until {}", wfId, pending.size(),
           Instant.ofEpochMilli(deadline));
       while (applied.size() < pending.size()) {
@@ -145,8 +149,9 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
     phase = "verifying";
     Diagnosis fin = reads.diagnose(new DiagnoseRequest(r.group()));
     phase = "done";
-    Workflow.await(Workflow::isEveryHandlerFinished);
     String summary = summary(d, fin, frozen);
+    details(summary);
+    Workflow.await(Workflow::isEveryHandlerFinished);
     return new RemediationResult(wfId, r.node(), r.group(), planDigest, d.groupHealthy(), fin.groupHealthy(), frozen,
         summary, List.copyOf(outcomes), List.copyOf(decisions), List.copyOf(refused), fin.problems());
   }
@@ -170,6 +175,11 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
     }
     return acts.journalSkip(new SkipRecord(wfId, key, p.action(), "not-allowed", dec.by(),
         "approved, but CloudEdge has no executor for " + p.action().action(), planDigest));
+  }
+
+  /** The Temporal UI's "current details" of this run (not part of the history). */
+  private void details(String text) {
+    Workflow.setCurrentDetails("**" + phase + "** " + text);
   }
 
   private boolean hasUnapplied() {
