@@ -18,6 +18,7 @@ import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationReques
 import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationResult;
 import dev.cloudedge.worker.Workers;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -111,21 +112,18 @@ class RemediationWorkflowTest {
   }
 
   /**
-   * Runs a remediation without releasing the client's time-skipping lock (a blocking result call
-   * would release it), so workflow time only moves when the test sleeps: the hour of the rate
-   * limit is then exactly the test's hour, however slow the machine is.
+   * Runs a remediation through a client without the test environment's time-locking interceptor:
+   * the environment's client releases the time-skipping lock while it waits for a result, and the
+   * idle test server then jumps to its next timer (a finished workflow's 10-year run timeout).
+   * With the lock held, workflow time only moves when the test sleeps, so the rate limit's hour is
+   * exactly the test's hour.
    */
-  private RemediationResult runWithTimeLocked(String runId) throws InterruptedException {
-    WorkflowClient.start(stub(runId)::remediate, request(runId, "alice"));
-    WorkflowStub s = client.newUntypedWorkflowStub(
-        RemediationWorkflow.workflowId(RemediationLab.NODE, RemediationLab.GROUP, runId));
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (s.describe().getWorkflowExecutionInfo().getStatus()
-        == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      assertTrue(System.nanoTime() < deadline, runId + " did not finish");
-      Thread.sleep(50);
-    }
-    return s.getResult(RemediationResult.class);
+  private RemediationResult runWithTimeLocked(String runId) {
+    WorkflowClient plain = WorkflowClient.newInstance(env.getWorkflowServiceStubs(),
+        WorkflowClientOptions.newBuilder().setNamespace(env.getNamespace()).build());
+    return plain.newWorkflowStub(RemediationWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(RemediationWorkflow.workflowId(RemediationLab.NODE, RemediationLab.GROUP, runId))
+        .setTaskQueue(TaskQueues.CONTROL).build()).remediate(request(runId, "alice"));
   }
 
   @Test
