@@ -119,7 +119,7 @@ public final class QualifyCommand implements Callable<Integer> {
     @Mixin HarnessOptions harness;
     @Mixin TemporalOptions temporal;
 
-    @Option(names = "--lab-dir", paramLabel = "DIR", description = "Lab directory (default: <evidence-dir>/../<run-id>-lab).")
+    @Option(names = "--lab-dir", paramLabel = "DIR", description = "Lab directory (default: <tmpdir>/cloudedge-lab-<run-id>; it holds the lab's secrets, keep it out of evidence).")
     Path labDir;
 
     @Option(names = "--partition-mode", paramLabel = "MODE", defaultValue = "refuse", description = "refuse or drop (default ${DEFAULT-VALUE}).")
@@ -132,7 +132,7 @@ public final class QualifyCommand implements Callable<Integer> {
       // Validate the flags before anything is started or created (no evidence directory on a setup error).
       QualificationRequest probe = request(harness, placeholderTopology(), ScenarioTimings.lab());
       Path dir = labDir != null ? labDir
-          : harness.evidenceDir.toAbsolutePath().getParent().resolve(probe.runId() + "-lab");
+          : Path.of(System.getProperty("java.io.tmpdir"), "cloudedge-lab-" + probe.runId());
       log(err, "starting the embedded lab in " + dir);
       try (EmbeddedLab lab = EmbeddedLab.start(temporal.settings(), 0, dir, mode)) {
         LabCommand.Up.print(err, lab, mode);
