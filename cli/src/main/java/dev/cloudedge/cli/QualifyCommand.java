@@ -71,7 +71,7 @@ public final class QualifyCommand implements Callable<Integer> {
   static int watch(QualificationService svc, String runId, PrintWriter out, PrintWriter err) throws InterruptedException {
     QualificationResult r = svc.watch(runId, p -> log(err, progressLine(p)), 2000);
     out.println("run " + r.runId() + ": " + r.verdict().wireName() + " (exit " + r.exitCode() + ") — " + r.reason());
-    if (!r.evidenceDir().isEmpty()) {
+    if (!r.evidenceDir().isEmpty() && r.verdict() != dev.cloudedge.workflows.qualification.Verdict.SETUP_ERROR) {
       out.println("evidence: " + r.evidenceDir() + " (report.md, run-metadata.json, provenance.json, manifest.json)");
     }
     for (String g : r.gateFailures()) {
