@@ -419,6 +419,49 @@ public final class NodeActivitiesImpl implements NodeActivities {
     }
   }
 
+  @Override
+  public MetricsSnapshot metrics() {
+    String text;
+    try {
+      text = host.runtime().scrapeMetrics();
+    } catch (RuntimeException e) {
+      throw infra("scrape metrics of " + host.nodeName(), e);
+    }
+    return parseMetrics(text);
+  }
+
+  /** Sums Prometheus text samples by metric name and collects label names of eventd series. */
+  static MetricsSnapshot parseMetrics(String text) {
+    java.util.TreeMap<String, Double> totals = new java.util.TreeMap<>();
+    java.util.TreeSet<String> labels = new java.util.TreeSet<>();
+    for (String line : text.split("\n")) {
+      if (line.isBlank() || line.startsWith("#") || !line.startsWith("routerd_eventd_")) {
+        continue;
+      }
+      int brace = line.indexOf('{');
+      int space = line.lastIndexOf(' ');
+      if (space < 0) {
+        continue;
+      }
+      String name = brace > 0 && brace < space ? line.substring(0, brace) : line.substring(0, space).trim();
+      if (brace > 0 && brace < space) {
+        String body = line.substring(brace + 1, line.lastIndexOf('}'));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"").matcher(body);
+        while (m.find()) {
+          if (!m.group(1).equals("le")) {
+            labels.add(m.group(1));
+          }
+        }
+      }
+      try {
+        totals.merge(name, Double.parseDouble(line.substring(space + 1).trim()), Double::sum);
+      } catch (NumberFormatException e) {
+        // Not a sample line.
+      }
+    }
+    return new MetricsSnapshot(totals, List.copyOf(labels));
+  }
+
   private FederationStore store() {
     return host.runtime().store();
   }
