@@ -49,7 +49,7 @@ public final class Outbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
   /** Default bound on concurrent pushes to one peer. */
-  public static final int DEFAULT_MAX_IN_FLIGHT_PER_PEER = 32;
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_PEER = 64;
 
   /**
    * What the outbox pushes and how.
@@ -342,35 +342,43 @@ public final class Outbox implements AutoCloseable {
   private CompletableFuture<Boolean> dispatch(Job job) {
     active.incrementAndGet();
     PeerLane lane = lanes.computeIfAbsent(job.peer().nodeName(), k -> new PeerLane(maxInFlightPerPeer));
-    CompletableFuture<Boolean> f = lane.submit(() -> {
-      CompletableFuture<Boolean> done = new CompletableFuture<>();
-      attempt(job, 1, "", done);
-      return done;
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    // The lane slot is held only while HTTP attempts run; recording the outcome happens after the
+    // slot is freed, so the peer window is not idle while the state store commits.
+    lane.submit(() -> {
+      CompletableFuture<Void> httpDone = new CompletableFuture<>();
+      attempt(job, 1, "", httpDone, done);
+      return httpDone;
     });
-    f.whenComplete((v, e) -> active.decrementAndGet());
-    return f;
+    done.whenComplete((v, e) -> active.decrementAndGet());
+    return done;
   }
 
-  private void attempt(Job job, int n, String lastError, CompletableFuture<Boolean> done) {
+  private void attempt(Job job, int n, String lastError, CompletableFuture<Void> httpDone,
+      CompletableFuture<Boolean> done) {
     if (closed) {
+      httpDone.complete(null);
       finish(job, n - 1, false, lastError.isEmpty() ? "context canceled" : lastError, done);
       return;
     }
     Settings s = settings.get();
     client.push(job.peer().endpoint(), job.body(), s.keys().signing()).whenComplete((res, err) -> {
       if (err == null && res.ok()) {
+        httpDone.complete(null);
         finish(job, n, true, "", done);
         return;
       }
       String text = err != null ? String.valueOf(err.getMessage()) : res.error();
       if (n >= s.retry().maxAttempts()) {
+        httpDone.complete(null);
         finish(job, n, false, text, done);
         return;
       }
       try {
-        scheduler.schedule(() -> attempt(job, n + 1, text, done), s.retry().inPassBackoff(n).toMillis(),
+        scheduler.schedule(() -> attempt(job, n + 1, text, httpDone, done), s.retry().inPassBackoff(n).toMillis(),
             TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) {
+        httpDone.complete(null);
         finish(job, n, false, text, done);
       }
     });
@@ -387,7 +395,8 @@ public final class Outbox implements AutoCloseable {
       Instant next = at.plus(settings.get().retry().tickBackoff(job.failures() + 1));
       write = writer.journal(st -> st.markFailed(ev.id(), peer, attempts, error, ev.expiresAt(), at, next));
     }
-    write.whenComplete((v, err) -> {
+    // Continue on the worker: the writer thread must go straight back to committing.
+    write.whenCompleteAsync((v, err) -> {
       inFlight.remove(job.key());
       if (err != null) {
         done.completeExceptionally(cause(err));
@@ -404,7 +413,7 @@ public final class Outbox implements AutoCloseable {
         LOG.warn("eventd: delivery listener failed: {}", e.toString());
       }
       done.complete(ok);
-    });
+    }, worker);
   }
 
   /** Pushes still running (for shutdown and tests). */

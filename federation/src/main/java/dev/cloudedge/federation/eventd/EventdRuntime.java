@@ -432,13 +432,13 @@ public final class EventdRuntime implements AutoCloseable {
         ev.type(), ev.subject(), ev.dedupeKey(), ev.payload(),
         truncate(ev.observedAt() == null ? now : ev.observedAt()), truncate(ev.expiresAt()));
     FederationEvent stored = ev;
-    return writer.record(stored, h.outbox.enqueueOps(stored)).thenApply(dup -> {
+    return writer.record(stored, h.outbox.enqueueOps(stored)).thenApplyAsync(dup -> {
       h.outbox.pushNow(stored, dup).exceptionally(err -> {
         LOG.warn("eventd: immediate push of {} failed: {}", stored.id(), err.toString());
         return null;
       });
       return new EmitResult(stored, dup);
-    });
+    }, worker);
   }
 
   private static Instant truncate(Instant t) {
@@ -611,6 +611,7 @@ public final class EventdRuntime implements AutoCloseable {
       }
     }
     writer.close();
+    LOG.info("eventd: store writer committed {} writes in {} batches", writer.writes(), writer.batches());
     scheduler.shutdownNow();
     worker.shutdown();
     httpExecutor.shutdown();

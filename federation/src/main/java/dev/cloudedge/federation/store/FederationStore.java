@@ -156,10 +156,17 @@ public final class FederationStore implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} in one transaction under the store lock; rolls back on any failure. */
+  /**
+   * Runs {@code work} in one transaction under the store lock; rolls back on any failure. Called
+   * from inside another {@code inTransaction} on the same thread, it joins the outer transaction
+   * (a nested commit would otherwise commit the outer work half-done).
+   */
   public <T> T inTransaction(SqlWork<T> work) {
     lock.lock();
     try {
+      if (lock.getHoldCount() > 1 && !conn.getAutoCommit()) {
+        return work.run(conn);
+      }
       conn.setAutoCommit(false);
       try {
         T out = work.run(conn);
