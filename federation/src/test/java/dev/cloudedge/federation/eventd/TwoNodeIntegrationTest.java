@@ -301,6 +301,60 @@ class TwoNodeIntegrationTest {
     assertEquals("federation event id is required", bad.getMessage());
   }
 
+  /** Records what the runtime tells an extension, and when. */
+  static class RecordingExtension implements EventdExtension {
+    final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile EventdContext context;
+
+    @Override
+    public String name() {
+      return "recorder";
+    }
+
+    @Override
+    public void start(EventdContext ctx) {
+      context = ctx;
+      calls.add("start");
+    }
+
+    @Override
+    public void onEventsStored(List<FederationEvent> events) {
+      events.forEach(e -> calls.add("stored " + e.id()));
+    }
+
+    @Override
+    public void close() {
+      calls.add("close open=" + !context.store().path().toString().isEmpty());
+    }
+  }
+
+  @Test
+  void extensionsAreStartedToldAboutStoredEventsAndClosed() throws Exception {
+    RecordingExtension ext = new RecordingExtension();
+    EventdRuntime cloud = EventdRuntime.start(EventdOptions.builder(config(group("cloud", "")), dir.resolve("x.db"))
+        .clock(clock).backgroundLoops(false).listen(GROUP, new InetSocketAddress("127.0.0.1", 0)).extension(ext).build());
+    running.add(cloud);
+    assertEquals("cloud", ext.context.nodeName());
+    int port = cloud.receiverAddress(GROUP).orElseThrow().getPort();
+    EventdRuntime onprem = onprem(port, false);
+    onprem.emit(event("pushed", null));
+    cloud.emit(event("local", null));
+    await("both stored", () -> ext.calls.contains("stored pushed") && ext.calls.contains("stored local"));
+    cloud.close();
+    running.remove(cloud);
+    assertEquals("start", ext.calls.get(0));
+    assertTrue(ext.calls.get(ext.calls.size() - 1).startsWith("close"), ext.calls.toString());
+    RecordingExtension failing = new RecordingExtension() {
+      @Override
+      public void start(EventdContext ctx) {
+        throw new IllegalStateException("plugin directory missing");
+      }
+    };
+    EventdException e = assertThrows(EventdException.class, () -> EventdRuntime.start(EventdOptions.builder(
+        config(group("cloud", "")), dir.resolve("y.db")).extension(failing).build()));
+    assertEquals("start extension recorder: plugin directory missing", e.getMessage());
+  }
+
   @Test
   void emptyListenAddressBindsLoopback() throws Exception {
     int port;
