@@ -71,7 +71,6 @@ public final class EventdRuntime implements AutoCloseable {
   private final EventLoopGroup loops;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService worker;
-  private final ExecutorService httpExecutor;
   private final PushClient client;
   private final List<EventdExtension> extensions = new ArrayList<>();
   private final Map<String, GroupHost> groups = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -176,8 +175,7 @@ public final class EventdRuntime implements AutoCloseable {
         NioIoHandler.newFactory());
     this.scheduler = Executors.newScheduledThreadPool(2, new DefaultThreadFactory("eventd-scheduler", true));
     this.worker = Executors.newCachedThreadPool(new DefaultThreadFactory("eventd-worker", true));
-    this.httpExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("eventd-push", true));
-    this.client = new PushClient(options.clock(), PushClient.DEFAULT_TIMEOUT, httpExecutor);
+    this.client = new PushClient(options.clock(), PushClient.DEFAULT_TIMEOUT, loops);
   }
 
   /** Starts a runtime with default options for {@code config} and {@code stateFile}. */
@@ -598,6 +596,7 @@ public final class EventdRuntime implements AutoCloseable {
         LOG.warn("eventd: stopping group {}: {}", h.group, e.toString());
       }
     }
+    client.close();
     if (admin != null) {
       admin.close();
     }
@@ -614,7 +613,6 @@ public final class EventdRuntime implements AutoCloseable {
     LOG.info("eventd: store writer committed {} writes in {} batches", writer.writes(), writer.batches());
     scheduler.shutdownNow();
     worker.shutdown();
-    httpExecutor.shutdown();
     try {
       worker.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -625,7 +623,6 @@ public final class EventdRuntime implements AutoCloseable {
       telemetry.close();
     }
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    httpExecutor.shutdownNow();
     worker.shutdownNow();
   }
 }

@@ -48,6 +48,8 @@ class OutboxTest {
   ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
   ExecutorService worker = Executors.newCachedThreadPool();
   PushClient client;
+  io.netty.channel.EventLoopGroup loops = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+      io.netty.channel.nio.NioIoHandler.newFactory());
   List<AutoCloseable> closers = new ArrayList<>();
 
   @BeforeEach
@@ -55,7 +57,7 @@ class OutboxTest {
     store = FederationStore.open(dir.resolve("sender.db"));
     writer = new GroupCommitWriter(store, clock, evs -> { });
     telemetry = Telemetry.local();
-    client = new PushClient(clock, Duration.ofSeconds(3), worker);
+    client = new PushClient(clock, Duration.ofSeconds(3), loops);
   }
 
   @AfterEach
@@ -66,6 +68,8 @@ class OutboxTest {
     writer.close();
     store.close();
     telemetry.close();
+    client.close();
+    loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     scheduler.shutdownNow();
     worker.shutdownNow();
   }
