@@ -229,18 +229,23 @@ public final class Outbox implements AutoCloseable {
     List<Job> jobs = new ArrayList<>();
     boolean dispatched = false;
     try {
-      List<EventRecord> events = store.listEvents(s.group(), false, start.getEpochSecond());
-      Map<String, List<DeliveryRecord>> rows = new HashMap<>();
-      for (DeliveryRecord d : store.listDeliveriesFiltered(s.group(), "", "", "")) {
-        rows.computeIfAbsent(d.eventId(), k -> new ArrayList<>()).add(d);
+      List<String> peerNames = new ArrayList<>();
+      for (Kinds.EventPeer p : s.peers()) {
+        if (options.peer().isEmpty() || options.peer().equals(p.nodeName())) {
+          peerNames.add(p.nodeName());
+        }
       }
+      // Only local, live events that some configured peer still lacks (the loop guard and the
+      // expiry filter are in the query); fully delivered events cost nothing per pass.
+      List<EventRecord> events = store.listUndeliveredLocalEvents(s.group(), s.nodeName(), peerNames,
+          start.getEpochSecond());
       for (EventRecord rec : events) {
         FederationEvent ev = rec.event();
-        if (!s.nodeName().equals(ev.sourceNode()) || ev.isExpired(start)) {
+        if (ev.isExpired(start)) {
           continue;
         }
         tally.considered++;
-        jobs.addAll(plan(s, ev, rows.getOrDefault(ev.id(), List.of()), start, options, tally));
+        jobs.addAll(plan(s, ev, store.listDeliveries(ev.id(), ""), start, options, tally));
       }
       if (!jobs.isEmpty()) {
         List<Job> toEnqueue = List.copyOf(jobs);

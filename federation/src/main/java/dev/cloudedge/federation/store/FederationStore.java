@@ -333,6 +333,35 @@ public final class FederationStore implements AutoCloseable {
     return query(sql.toString(), args, FederationStore::readEvent);
   }
 
+  /**
+   * The outbox's scan (CloudEdge): events of {@code group} emitted by {@code sourceNode}, not
+   * expired, that still lack a current {@code delivered} row for at least one of {@code peers}
+   * (a delivered row whose stored expiry is older than the event's is not current: a TTL refresh).
+   * Ordered by observation time. Unlike listing every event, this reads only rows with work to do,
+   * so a pass stays cheap however many delivered events the state file holds.
+   */
+  public List<EventRecord> listUndeliveredLocalEvents(String group, String sourceNode, List<String> peers,
+      long nowUnix) {
+    if (peers.isEmpty()) {
+      return List.of();
+    }
+    String in = String.join(",", java.util.Collections.nCopies(peers.size(), "?"));
+    String sql = "SELECT " + EVENT_COLUMNS + " FROM federation_events e"
+        + " WHERE e.group_name = ? AND e.source_node = ?"
+        + " AND (e.expires_at IS NULL OR e.expires_at = 0 OR e.expires_at >= ?)"
+        + " AND (SELECT COUNT(*) FROM event_deliveries d WHERE d.event_id = e.id AND d.status = 'delivered'"
+        + " AND d.peer IN (" + in + ")"
+        + " AND NOT (COALESCE(e.expires_at, 0) > 0 AND COALESCE(d.event_expires_at, 0) < e.expires_at)) < ?"
+        + " ORDER BY e.observed_at, e.id";
+    List<Object> args = new ArrayList<>();
+    args.add(group);
+    args.add(sourceNode);
+    args.add(nowUnix);
+    args.addAll(peers);
+    args.add(peers.size());
+    return query(sql, args, FederationStore::readEvent);
+  }
+
   /** One event by id. */
   public Optional<EventRecord> getEvent(String id) {
     List<EventRecord> l = query("SELECT " + EVENT_COLUMNS + " FROM federation_events WHERE id = ?",
