@@ -586,10 +586,14 @@ public final class EventdRuntime implements AutoCloseable {
       }
       closed = true;
     }
-    for (GroupHost h : List.copyOf(groups.values())) {
+    List<GroupHost> hosts;
+    synchronized (groups) {
+      hosts = List.copyOf(groups.values());
+    }
+    for (GroupHost h : hosts) {
       h.unschedule();
     }
-    for (GroupHost h : List.copyOf(groups.values())) {
+    for (GroupHost h : hosts) {
       try {
         h.stop();
       } catch (RuntimeException e) {
