@@ -114,6 +114,7 @@ public final class Outbox implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * @param store read only (scans and delivery rows); every write goes through {@code writer}
    * @param scheduler runs the in-pass backoff sleeps (never blocks)
    * @param worker runs continuations that may touch the store
    */

@@ -65,6 +65,11 @@ public final class EventdRuntime implements AutoCloseable {
   private volatile EventdOptions options;
   private final String nodeName;
   private final FederationStore store;
+  /**
+   * A second connection to the same file for the outbox's scans: under WAL a reader does not block
+   * the writer, so a pass over a large state file never delays a commit (and the 200s waiting on it).
+   */
+  private final FederationStore scanStore;
   private final Telemetry telemetry;
   private final boolean ownsTelemetry;
   private final GroupCommitWriter writer;
@@ -95,7 +100,7 @@ public final class EventdRuntime implements AutoCloseable {
       this.group = g.name();
       this.nodeName = g.nodeName();
       this.retention = retentionOf(g);
-      this.outbox = new Outbox(outboxSettings(g, keys, config), store, writer, client, telemetry.metrics(),
+      this.outbox = new Outbox(outboxSettings(g, keys, config), scanStore, writer, client, telemetry.metrics(),
           options.clock(), scheduler, worker, options.deliveryListener(), Outbox.DEFAULT_MAX_IN_FLIGHT_PER_PEER);
       this.pruner = new Pruner(store, telemetry.metrics(), options.clock(), () -> retention);
     }
@@ -162,11 +167,12 @@ public final class EventdRuntime implements AutoCloseable {
     }
   }
 
-  private EventdRuntime(EventdOptions options, String nodeName, FederationStore store, Telemetry telemetry,
-      boolean ownsTelemetry) {
+  private EventdRuntime(EventdOptions options, String nodeName, FederationStore store, FederationStore scanStore,
+      Telemetry telemetry, boolean ownsTelemetry) {
     this.options = options;
     this.nodeName = nodeName;
     this.store = store;
+    this.scanStore = scanStore;
     this.telemetry = telemetry;
     this.ownsTelemetry = ownsTelemetry;
     this.tuning = NodeTuning.of(options.config(), nodeName);
@@ -197,9 +203,16 @@ public final class EventdRuntime implements AutoCloseable {
     String nodeName = hosted.get(0).nodeName();
     NodeTuning.of(options.config(), nodeName);
     FederationStore store;
+    FederationStore scanStore;
     try {
       store = FederationStore.open(options.stateFile(), options.durability());
     } catch (RuntimeException e) {
+      throw new EventdException(e.getMessage(), e);
+    }
+    try {
+      scanStore = FederationStore.open(options.stateFile(), options.durability());
+    } catch (RuntimeException e) {
+      store.close();
       throw new EventdException(e.getMessage(), e);
     }
     Telemetry telemetry = options.telemetry();
@@ -209,13 +222,14 @@ public final class EventdRuntime implements AutoCloseable {
       if (owns) {
         telemetry = Telemetry.fromEnvironment(version());
       }
-      rt = new EventdRuntime(options, nodeName, store, telemetry, owns);
+      rt = new EventdRuntime(options, nodeName, store, scanStore, telemetry, owns);
       rt.startAll(hosted, keys);
       return rt;
     } catch (RuntimeException e) {
       if (rt != null) {
         rt.close();
       } else {
+        scanStore.close();
         store.close();
         if (owns && telemetry != null) {
           telemetry.close();
@@ -622,6 +636,7 @@ public final class EventdRuntime implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    scanStore.close();
     store.close();
     if (ownsTelemetry) {
       telemetry.close();
