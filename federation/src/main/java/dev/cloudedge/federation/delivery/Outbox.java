@@ -230,10 +230,10 @@ public final class Outbox implements AutoCloseable {
     List<Job> jobs = new ArrayList<>();
     boolean dispatched = false;
     try {
-      List<String> peerNames = new ArrayList<>();
+      List<FederationStore.PeerFilter> peerNames = new ArrayList<>();
       for (Kinds.EventPeer p : s.peers()) {
         if (options.peer().isEmpty() || options.peer().equals(p.nodeName())) {
-          peerNames.add(p.nodeName());
+          peerNames.add(new FederationStore.PeerFilter(p.nodeName(), p.spec().types(), p.spec().subjectPrefixes()));
         }
       }
       // Only local, live events that some configured peer still lacks (the loop guard and the

@@ -219,6 +219,16 @@ class OutboxTest {
     assertEquals(0, filtered.posts.get(), "filtered-out peers get no POST");
     assertEquals(0, store.listDeliveries("fresh-1", "other").size(), "and no row");
     assertEquals(1, store.countEvents(GROUP) - 1, "the expired event stays in the store");
+    assertEquals(0, o.runPass().eventsConsidered(), "delivered and filtered-out events are not scanned again");
+    seed(ev("prefixed", "onprem", T0, null).withExpiresAt(null));
+    store.update("UPDATE federation_events SET subject = '192.168.1.7/32' WHERE id = 'prefixed'");
+    store.update("INSERT INTO federation_events(id, group_name, source_node, type, subject, dedupe_key, payload,"
+        + " observed_at, recorded_at) VALUES ('upper', ?, 'onprem', 'T', '192.168.1.8/32', 'upper', '{}', ?, ?)",
+        GROUP, T0.getEpochSecond(), T0.getEpochSecond());
+    PassResult r = o.runPass();
+    assertEquals(2, r.eventsConsidered(), "prefixed (cloud + prefix peer) and upper (cloud only)");
+    assertEquals(1, filtered.posts.get(), "only the exact type with the prefix reaches the prefix peer");
+    assertEquals("delivered", row("prefixed", "prefix").status());
   }
 
   @Test
