@@ -18,13 +18,14 @@ import picocli.CommandLine.Spec;
       CommandLine.HelpCommand.class,
       FederationCommand.class,
       ValidateCommand.class,
+      EventdCommand.class,
       DoctorCommand.class,
       PluginCommand.class,
       DynamicCommand.class,
       dev.cloudedge.cli.action.ActionCommand.class,
       dev.cloudedge.cli.action.ExecutorCommand.class,
+      BenchCommand.class,
     })
-public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
 
   @Spec CommandSpec spec;
 

@@ -65,13 +65,17 @@ public final class EventdRuntime implements AutoCloseable {
   private volatile EventdOptions options;
   private final String nodeName;
   private final FederationStore store;
+  /**
+   * A second connection to the same file for the outbox's scans: under WAL a reader does not block
+   * the writer, so a pass over a large state file never delays a commit (and the 200s waiting on it).
+   */
+  private final FederationStore scanStore;
   private final Telemetry telemetry;
   private final boolean ownsTelemetry;
   private final GroupCommitWriter writer;
   private final EventLoopGroup loops;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService worker;
-  private final ExecutorService httpExecutor;
   private final PushClient client;
   private final List<EventdExtension> extensions = new ArrayList<>();
   private final Map<String, GroupHost> groups = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -96,7 +100,7 @@ public final class EventdRuntime implements AutoCloseable {
       this.group = g.name();
       this.nodeName = g.nodeName();
       this.retention = retentionOf(g);
-      this.outbox = new Outbox(outboxSettings(g, keys, config), store, writer, client, telemetry.metrics(),
+      this.outbox = new Outbox(outboxSettings(g, keys, config), scanStore, writer, client, telemetry.metrics(),
           options.clock(), scheduler, worker, options.deliveryListener(), Outbox.DEFAULT_MAX_IN_FLIGHT_PER_PEER);
       this.pruner = new Pruner(store, telemetry.metrics(), options.clock(), () -> retention);
     }
@@ -163,11 +167,12 @@ public final class EventdRuntime implements AutoCloseable {
     }
   }
 
-  private EventdRuntime(EventdOptions options, String nodeName, FederationStore store, Telemetry telemetry,
-      boolean ownsTelemetry) {
+  private EventdRuntime(EventdOptions options, String nodeName, FederationStore store, FederationStore scanStore,
+      Telemetry telemetry, boolean ownsTelemetry) {
     this.options = options;
     this.nodeName = nodeName;
     this.store = store;
+    this.scanStore = scanStore;
     this.telemetry = telemetry;
     this.ownsTelemetry = ownsTelemetry;
     this.tuning = NodeTuning.of(options.config(), nodeName);
@@ -176,8 +181,7 @@ public final class EventdRuntime implements AutoCloseable {
         NioIoHandler.newFactory());
     this.scheduler = Executors.newScheduledThreadPool(2, new DefaultThreadFactory("eventd-scheduler", true));
     this.worker = Executors.newCachedThreadPool(new DefaultThreadFactory("eventd-worker", true));
-    this.httpExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("eventd-push", true));
-    this.client = new PushClient(options.clock(), PushClient.DEFAULT_TIMEOUT, httpExecutor);
+    this.client = new PushClient(options.clock(), PushClient.DEFAULT_TIMEOUT, loops);
   }
 
   /** Starts a runtime with default options for {@code config} and {@code stateFile}. */
@@ -199,9 +203,16 @@ public final class EventdRuntime implements AutoCloseable {
     String nodeName = hosted.get(0).nodeName();
     NodeTuning.of(options.config(), nodeName);
     FederationStore store;
+    FederationStore scanStore;
     try {
       store = FederationStore.open(options.stateFile(), options.durability());
     } catch (RuntimeException e) {
+      throw new EventdException(e.getMessage(), e);
+    }
+    try {
+      scanStore = FederationStore.open(options.stateFile(), options.durability());
+    } catch (RuntimeException e) {
+      store.close();
       throw new EventdException(e.getMessage(), e);
     }
     Telemetry telemetry = options.telemetry();
@@ -211,13 +222,14 @@ public final class EventdRuntime implements AutoCloseable {
       if (owns) {
         telemetry = Telemetry.fromEnvironment(version());
       }
-      rt = new EventdRuntime(options, nodeName, store, telemetry, owns);
+      rt = new EventdRuntime(options, nodeName, store, scanStore, telemetry, owns);
       rt.startAll(hosted, keys);
       return rt;
     } catch (RuntimeException e) {
       if (rt != null) {
         rt.close();
       } else {
+        scanStore.close();
         store.close();
         if (owns && telemetry != null) {
           telemetry.close();
@@ -432,13 +444,13 @@ public final class EventdRuntime implements AutoCloseable {
         ev.type(), ev.subject(), ev.dedupeKey(), ev.payload(),
         truncate(ev.observedAt() == null ? now : ev.observedAt()), truncate(ev.expiresAt()));
     FederationEvent stored = ev;
-    return writer.record(stored, h.outbox.enqueueOps(stored)).thenApply(dup -> {
+    return writer.record(stored, h.outbox.enqueueOps(stored)).thenApplyAsync(dup -> {
       h.outbox.pushNow(stored, dup).exceptionally(err -> {
         LOG.warn("eventd: immediate push of {} failed: {}", stored.id(), err.toString());
         return null;
       });
       return new EmitResult(stored, dup);
-    });
+    }, worker);
   }
 
   private static Instant truncate(Instant t) {
@@ -588,16 +600,21 @@ public final class EventdRuntime implements AutoCloseable {
       }
       closed = true;
     }
-    for (GroupHost h : List.copyOf(groups.values())) {
+    List<GroupHost> hosts;
+    synchronized (groups) {
+      hosts = List.copyOf(groups.values());
+    }
+    for (GroupHost h : hosts) {
       h.unschedule();
     }
-    for (GroupHost h : List.copyOf(groups.values())) {
+    for (GroupHost h : hosts) {
       try {
         h.stop();
       } catch (RuntimeException e) {
         LOG.warn("eventd: stopping group {}: {}", h.group, e.toString());
       }
     }
+    client.close();
     if (admin != null) {
       admin.close();
     }
@@ -611,20 +628,20 @@ public final class EventdRuntime implements AutoCloseable {
       }
     }
     writer.close();
+    LOG.info("eventd: store writer committed {} writes in {} batches", writer.writes(), writer.batches());
     scheduler.shutdownNow();
     worker.shutdown();
-    httpExecutor.shutdown();
     try {
       worker.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    scanStore.close();
     store.close();
     if (ownsTelemetry) {
       telemetry.close();
     }
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    httpExecutor.shutdownNow();
     worker.shutdownNow();
   }
 }
