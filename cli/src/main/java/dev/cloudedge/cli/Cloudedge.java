@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       dev.cloudedge.cli.action.ExecutorCommand.class,
       BenchCommand.class,
     })
+public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
 
   @Spec CommandSpec spec;
 
