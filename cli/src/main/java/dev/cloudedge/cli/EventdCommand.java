@@ -5,6 +5,7 @@ import dev.cloudedge.federation.config.ConfigLoader;
 import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.eventd.EventdException;
 import dev.cloudedge.federation.eventd.EventdOptions;
+import dev.cloudedge.federation.subscription.SubscriptionRuntime;
 import dev.cloudedge.federation.eventd.EventdRuntime;
 import dev.cloudedge.federation.transport.ReceiverServer;
 import java.io.PrintWriter;
@@ -58,7 +59,8 @@ public final class EventdCommand implements Callable<Integer> {
     }
     EventdRuntime runtime;
     try {
-      runtime = EventdRuntime.start(EventdOptions.builder(config, stateFile).adminAddress(admin).build());
+      runtime = EventdRuntime.start(EventdOptions.builder(config, stateFile).adminAddress(admin)
+          .extension(new SubscriptionRuntime()).build());
     } catch (EventdException e) {
       err.println("cloudedge: eventd: " + e.getMessage());
       err.flush();

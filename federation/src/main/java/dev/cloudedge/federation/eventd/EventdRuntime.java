@@ -568,6 +568,9 @@ public final class EventdRuntime implements AutoCloseable {
         }
         updated.add(g.name());
       }
+      for (EventdExtension ext : extensions) {
+        ext.onConfigReloaded(config);
+      }
       return new ReloadResult(started, updated, rebound, stopped);
     }
   }

@@ -323,6 +323,11 @@ class TwoNodeIntegrationTest {
     }
 
     @Override
+    public void onConfigReloaded(FederationConfig config) {
+      calls.add("reloaded " + config.eventGroups().size());
+    }
+
+    @Override
     public void close() {
       calls.add("close open=" + !context.store().path().toString().isEmpty());
     }
@@ -340,6 +345,8 @@ class TwoNodeIntegrationTest {
     onprem.emit(event("pushed", null));
     cloud.emit(event("local", null));
     await("both stored", () -> ext.calls.contains("stored pushed") && ext.calls.contains("stored local"));
+    cloud.reload(config(group("cloud", "")));
+    assertTrue(ext.calls.contains("reloaded 1"), ext.calls.toString());
     cloud.close();
     running.remove(cloud);
     assertEquals("start", ext.calls.get(0));
