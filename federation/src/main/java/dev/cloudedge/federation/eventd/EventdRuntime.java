@@ -24,6 +24,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -75,6 +76,9 @@ public final class EventdRuntime implements AutoCloseable {
   private final GroupCommitWriter writer;
   private final EventLoopGroup loops;
   private final ScheduledExecutorService scheduler;
+  /** How often the state file is checked for commits made by other processes. */
+  static final Duration FOREIGN_WRITE_POLL = Duration.ofMillis(200);
+  private volatile long lastDataVersion;
   private final ExecutorService worker;
   private final PushClient client;
   private final List<EventdExtension> extensions = new ArrayList<>();
@@ -267,6 +271,34 @@ public final class EventdRuntime implements AutoCloseable {
     }
     for (GroupHost h : groups.values()) {
       h.schedule();
+    }
+    if (options.backgroundLoops()) {
+      lastDataVersion = store.dataVersion();
+      scheduler.scheduleWithFixedDelay(() -> runQuietly(this::pushForeignWrites), FOREIGN_WRITE_POLL.toMillis(),
+          FOREIGN_WRITE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Another process (the CLI's {@code event emit}, a routerd controller sharing the file) committed
+   * to the state file: run a pass at once instead of waiting for the push tick, so a locally
+   * recorded event is pushed promptly whoever recorded it.
+   */
+  private void pushForeignWrites() {
+    if (closed) {
+      return;
+    }
+    long v = store.dataVersion();
+    if (v == lastDataVersion) {
+      return;
+    }
+    lastDataVersion = v;
+    List<GroupHost> hosts;
+    synchronized (groups) {
+      hosts = List.copyOf(groups.values());
+    }
+    for (GroupHost h : hosts) {
+      worker.execute(() -> runQuietly(h.outbox::tick));
     }
   }
 

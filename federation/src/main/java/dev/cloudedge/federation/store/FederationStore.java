@@ -133,6 +133,19 @@ public final class FederationStore implements AutoCloseable {
     return path;
   }
 
+  /**
+   * SQLite's {@code PRAGMA data_version} for this connection: it changes whenever another
+   * connection (another process such as {@code cloudedge federation event emit}) commits to the
+   * file, and never for this connection's own commits. Cheap enough to poll.
+   */
+  public long dataVersion() {
+    return withConnection(c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    });
+  }
+
   /** The applied schema version. */
   public int schemaVersion() {
     return withConnection(Schema::currentVersion);

@@ -269,6 +269,31 @@ class TwoNodeIntegrationTest {
   }
 
   @Test
+  void anEventRecordedByAnotherProcessIsPushedWithoutWaitingForTheTick() throws Exception {
+    EventdRuntime cloud = cloud(0);
+    int port = cloud.receiverAddress(GROUP).orElseThrow().getPort();
+    String node = """
+        ---
+        apiVersion: cloudedge.dev/v1alpha1
+        kind: EventNode
+        metadata: {name: onprem}
+        spec: {pushInterval: 1h}
+        """;
+    EventdRuntime onprem = EventdRuntime.start(EventdOptions.builder(
+            config(group("onprem", "") + peer("cloud", "http://127.0.0.1:" + port) + node), dir.resolve("onprem.db"))
+        .clock(clock).backgroundLoops(true).build());
+    running.add(onprem);
+    // The first tick runs at start; wait for it so only the watcher can deliver what follows.
+    Thread.sleep(300);
+    // What `cloudedge federation event emit` does: its own connection to the same file.
+    try (FederationStore other = FederationStore.open(dir.resolve("onprem.db"))) {
+      other.recordEvent(new FederationEvent("cli-1", GROUP, "onprem", TYPE, "10.88.60.9/32", "", Map.of(),
+          clock.instant(), null), clock.instant());
+    }
+    await("cli-1 delivered long before the 1h tick", () -> cloud.store().getEvent("cli-1").isPresent());
+  }
+
+  @Test
   void startupFailuresNameTheCulprit() throws Exception {
     Path missing = dir.resolve("missing.key");
     EventdException e = assertThrows(EventdException.class, () -> EventdRuntime.start(
