@@ -77,7 +77,7 @@ public final class DynamicCommand implements Callable<Integer> {
           new Printer.Column<EffectiveDynamicConfig.EffectiveClaim>("SOURCE", EffectiveDynamicConfig.EffectiveClaim::source),
           new Printer.Column<EffectiveDynamicConfig.EffectiveClaim>("PLANS", c -> String.join(",", c.actionPlans()))));
       out.println();
-      ActionCommand.Plans.printPlans(out, OutputFormat.TABLE, eff.actionPlans());
+      dev.cloudedge.cli.action.ActionPlansCommand.printPlans(out, OutputFormat.TABLE, eff.actionPlans());
       if (!eff.problems().isEmpty()) {
         out.println();
         out.println("PROBLEMS");

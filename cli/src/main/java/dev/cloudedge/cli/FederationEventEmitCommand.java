@@ -5,7 +5,11 @@ import dev.cloudedge.cli.options.StateFileOptions;
 import dev.cloudedge.cli.output.OutputFormat;
 import dev.cloudedge.cli.output.OutputOptions;
 import dev.cloudedge.cli.output.Printer;
+import dev.cloudedge.federation.config.ConfigException;
+import dev.cloudedge.federation.config.ConfigLoader;
+import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.config.GoDuration;
+import dev.cloudedge.federation.dynamic.SelfCaptureGuard;
 import dev.cloudedge.federation.event.EventIds;
 import dev.cloudedge.federation.event.FederationEvent;
 import dev.cloudedge.federation.event.GoText;
@@ -13,6 +17,7 @@ import dev.cloudedge.federation.event.GoTime;
 import dev.cloudedge.federation.store.EventRecord;
 import dev.cloudedge.federation.store.FederationStore;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,6 +75,11 @@ public final class FederationEventEmitCommand implements Callable<Integer> {
   @Option(names = "--observed-at", paramLabel = "RFC3339", description = "Observation time (default: now, UTC).")
   String observedAt = "";
 
+  @Option(names = "--config", paramLabel = "FILE", arity = "1..*",
+      description = "The node's config file(s); their RemoteAddressClaims join the stored ones in the "
+          + "self-capture check (optional).")
+  List<Path> configFiles = new ArrayList<>();
+
   @Override
   public Integer call() {
     // Every flag is checked before the state file is touched, so a usage error changes nothing.
@@ -88,8 +98,18 @@ public final class FederationEventEmitCommand implements Callable<Integer> {
 
     FederationEvent ev = new FederationEvent(eventId, group, sourceNode, type, subject, dedupeKey, fields,
         observed, expires).normalizedAndValid();
+    FederationConfig config = null;
+    if (!configFiles.isEmpty()) {
+      try {
+        config = ConfigLoader.load(configFiles);
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
     EventRecord stored;
     try (FederationStore store = state.open()) {
+      // No feedback loop: an observation of an address this node itself captures is refused unstored.
+      SelfCaptureGuard.requireNotSelfCaptured(store, config, ev, now);
       store.recordEvent(ev, now);
       stored = store.getEvent(ev.id()).orElseThrow(() -> new IllegalStateException(
           "event " + ev.id() + " was recorded but is no longer in " + store.path()

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Shared helpers of the subscription, plugin, dynamic and action-plan commands. */
-final class PipelineCliSupport {
+public final class PipelineCliSupport {
   private PipelineCliSupport() {}
 
   /**
@@ -34,7 +34,7 @@ final class PipelineCliSupport {
   }
 
   /** Loads config files, or an empty config when none are given. */
-  static FederationConfig loadConfig(List<Path> files) {
+  public static FederationConfig loadConfig(List<Path> files) {
     if (files == null || files.isEmpty()) {
       return FederationConfig.of(List.of());
     }
@@ -46,7 +46,7 @@ final class PipelineCliSupport {
   }
 
   /** An RFC 3339 time as a table shows it: whole seconds, UTC; empty stays empty. */
-  static String seconds(String rfc3339) {
+  public static String seconds(String rfc3339) {
     if (rfc3339 == null || rfc3339.isEmpty()) {
       return "";
     }

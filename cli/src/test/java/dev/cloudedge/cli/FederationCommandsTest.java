@@ -59,6 +59,30 @@ class FederationCommandsTest {
   // ------------------------------------------------------------------ emit
 
   @Test
+  void emitRefusesAnAddressThisNodeCapturesAndStoresNothing() throws Exception {
+    Path cfg = dir.resolve("claims.yaml");
+    java.nio.file.Files.writeString(cfg, """
+        apiVersion: hybrid.routerd.net/v1alpha1
+        kind: RemoteAddressClaim
+        metadata: {name: onprem-10-88-60-9}
+        spec:
+          domainRef: d
+          address: 10.88.60.9/32
+          ownerSide: cloud
+          capture: {type: proxy-arp, interface: eth0}
+          delivery: {peerRef: p, mode: route}
+        """);
+    CliRun r = emitVector22("--config", cfg.toString());
+    assertEquals(2, r.exitCode());
+    assertEquals("federation observed event for 10.88.60.9 rejected: address is locally captured by "
+        + "RemoteAddressClaim/onprem-10-88-60-9", r.errorLine());
+    assertEquals("[]\n", run("fed", "event", "list", "--group", "cloudedge", "-o", "json").out());
+    // Another address passes the same guard.
+    assertEquals(0, run("fed", "event", "emit", "--group", "cloudedge", "--type", OBS, "--subject", "10.88.60.10/32",
+        "--config", cfg.toString()).exitCode());
+  }
+
+  @Test
   void emitPrintsTheStoredRowAsJsonWithLowerCamelCaseKeys() throws Exception {
     CliRun r = emitVector22("-o", "json");
     assertEquals(0, r.exitCode(), r.err());
@@ -334,7 +358,7 @@ class FederationCommandsTest {
 
   @Test
   void missingSubcommandsAreUsageErrors() {
-    assertEquals("federation requires subcommand (event, deliveries)", usage("federation"));
+    assertEquals("federation requires subcommand (event, deliveries, subscription)", usage("federation"));
     assertEquals("federation event requires subcommand (emit, list, deliveries)", usage("fed", "event"));
     assertEquals("federation deliveries requires subcommand (summary)", usage("fed", "deliveries"));
     assertTrue(usage("fed", "event", "lst").contains("did you mean list"));

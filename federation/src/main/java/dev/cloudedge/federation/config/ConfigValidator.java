@@ -38,6 +38,8 @@ public final class ConfigValidator {
     kindRules.put(Kinds.EVENT_SUBSCRIPTION, FederationRules::eventSubscription);
     kindRules.put(Kinds.FEDERATION_SLO, FederationRules::federationSlo);
     kindRules.put(Kinds.EVENT_NODE, FederationRules::eventNode);
+    kindRules.put(dev.cloudedge.federation.provider.ProviderActionPolicy.KIND,
+        dev.cloudedge.federation.provider.ProviderActionPolicy::validate);
     crossRules.add(FederationRules::sloCrossReferences);
     crossRules.add(FederationRules::eventGroupRuntimeAuth);
     // Plugin and the hybrid Kinds (claims and what they reference) live in their own packages.

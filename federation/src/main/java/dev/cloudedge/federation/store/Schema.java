@@ -130,7 +130,31 @@ final class Schema {
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             UNIQUE(source, generation)
-          )""")));
+          )""")),
+      // 8-9: provider action execution (issue 6). Extra journal columns carry the operator's
+      // rejection and the attempt marker that makes a crash between the cloud call and the
+      // journal write recoverable without a second mutation; routerd ignores unknown columns.
+      new Migration(8, "CloudEdge action_executions attempt marker and rejection", c -> {
+        addColumn(c, "action_executions", "attempts", "INTEGER NOT NULL DEFAULT 0");
+        addColumn(c, "action_executions", "attempt_id", "TEXT");
+        addColumn(c, "action_executions", "call_started_at", "TEXT");
+        addColumn(c, "action_executions", "pre_observed_json", "TEXT");
+        addColumn(c, "action_executions", "rejected_by", "TEXT");
+        addColumn(c, "action_executions", "rejected_at", "TEXT");
+        addColumn(c, "action_executions", "reject_reason", "TEXT");
+      }),
+      new Migration(9, "CloudEdge action_audit trail", c -> exec(c,
+          """
+          CREATE TABLE IF NOT EXISTS action_audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            action_id INTEGER,
+            idempotency_key TEXT,
+            event TEXT NOT NULL,
+            actor TEXT,
+            detail TEXT,
+            at TEXT NOT NULL
+          )""",
+          "CREATE INDEX IF NOT EXISTS action_audit_action ON action_audit(action_id, id)")));
 
   private Schema() {}
 
