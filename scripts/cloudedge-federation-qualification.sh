@@ -20,6 +20,8 @@ cloudedge="$root/bin/cloudedge"
 usage() {
   cat <<'USAGE'
 Usage: cloudedge-federation-qualification.sh --evidence-dir DIR [options]
+       cloudedge-federation-qualification.sh          (no flags: all scenarios, one cycle, embedded lab,
+                                                      evidence in evidence/<UTC time>-lab)
 
   --evidence-dir DIR   where evidence is written (required; use an empty directory per run)
   --cycles N           cycles to run, >= 1 (default 1)
@@ -39,6 +41,13 @@ USAGE
 
 args=()
 target=()
+if [[ $# -eq 0 ]]; then
+  # The project's main job (README): no flags at all runs every scenario once on the embedded lab,
+  # with evidence in a fresh directory under evidence/. Any other invocation must name
+  # --evidence-dir, as routerd's harness requires.
+  set -- --evidence-dir "$root/evidence/$(date -u +%Y%m%dT%H%M%SZ)-lab"
+  echo "$(basename "$0"): no flags: full qualification on the embedded lab, evidence in ${2}" >&2
+fi
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;

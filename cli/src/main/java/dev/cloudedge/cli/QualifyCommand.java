@@ -71,7 +71,7 @@ public final class QualifyCommand implements Callable<Integer> {
   static int watch(QualificationService svc, String runId, PrintWriter out, PrintWriter err) throws InterruptedException {
     QualificationResult r = svc.watch(runId, p -> log(err, progressLine(p)), 2000);
     out.println("run " + r.runId() + ": " + r.verdict().wireName() + " (exit " + r.exitCode() + ") — " + r.reason());
-    if (!r.evidenceDir().isEmpty()) {
+    if (!r.evidenceDir().isEmpty() && r.verdict() != dev.cloudedge.workflows.qualification.Verdict.SETUP_ERROR) {
       out.println("evidence: " + r.evidenceDir() + " (report.md, run-metadata.json, provenance.json, manifest.json)");
     }
     for (String g : r.gateFailures()) {
@@ -119,7 +119,7 @@ public final class QualifyCommand implements Callable<Integer> {
     @Mixin HarnessOptions harness;
     @Mixin TemporalOptions temporal;
 
-    @Option(names = "--lab-dir", paramLabel = "DIR", description = "Lab directory (default: <evidence-dir>/../<run-id>-lab).")
+    @Option(names = "--lab-dir", paramLabel = "DIR", description = "Lab directory (default: <tmpdir>/cloudedge-lab-<run-id>; it holds the lab's secrets, keep it out of evidence).")
     Path labDir;
 
     @Option(names = "--partition-mode", paramLabel = "MODE", defaultValue = "refuse", description = "refuse or drop (default ${DEFAULT-VALUE}).")
@@ -132,7 +132,7 @@ public final class QualifyCommand implements Callable<Integer> {
       // Validate the flags before anything is started or created (no evidence directory on a setup error).
       QualificationRequest probe = request(harness, placeholderTopology(), ScenarioTimings.lab());
       Path dir = labDir != null ? labDir
-          : harness.evidenceDir.toAbsolutePath().getParent().resolve(probe.runId() + "-lab");
+          : Path.of(System.getProperty("java.io.tmpdir"), "cloudedge-lab-" + probe.runId());
       log(err, "starting the embedded lab in " + dir);
       try (EmbeddedLab lab = EmbeddedLab.start(temporal.settings(), 0, dir, mode)) {
         LabCommand.Up.print(err, lab, mode);

@@ -324,8 +324,8 @@ public final class NodeActivitiesImpl implements NodeActivities {
     out.add(probe("malformedSignedStatus", "correctly signed POST whose body is not JSON", "400", target, notJson,
         "application/json", Long.toString(now), Hmac.sign(key, now, notJson)));
     out.add(get(target));
-    out.add(probe("oversizedStatus", "correctly signed POST with a body over 1 MiB", "413", target, huge,
-        "application/json", Long.toString(now), Hmac.sign(key, now, huge)));
+    out.add(new ProbeStatus("oversizedStatus", "correctly signed POST with a body over 1 MiB", "413",
+        oversized(target, huge, Long.toString(now), Hmac.sign(key, now, huge))));
     return new SecurityProbeResult(out);
   }
 
@@ -340,6 +340,50 @@ public final class NodeActivitiesImpl implements NodeActivities {
       b.header("X-Routerd-Signature", sig);
     }
     return new ProbeStatus(key, what, expected, send(b.build()));
+  }
+
+  /**
+   * The oversized probe over a raw socket: a receiver may answer 413 from the headers alone and
+   * close before the body is sent, which an HTTP client reports as a broken pipe. So the headers go
+   * first, an early answer is read if one comes, and only then the body.
+   */
+  private static String oversized(URI target, byte[] body, String ts, String sig) {
+    InetSocketAddress addr = address(target.toString());
+    try (Socket s = new Socket()) {
+      s.connect(addr, 3000);
+      String head = "POST " + target.getRawPath() + " HTTP/1.1\r\nHost: " + addr.getHostString() + ":" + addr.getPort()
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\nX-Routerd-Timestamp: " + ts
+          + "\r\nX-Routerd-Signature: " + sig + "\r\nConnection: close\r\n\r\n";
+      s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      s.setSoTimeout(1500);
+      String early = statusOf(s);
+      if (early != null) {
+        return early;
+      }
+      try {
+        s.getOutputStream().write(body);
+        s.getOutputStream().flush();
+      } catch (IOException closedEarly) {
+        // The receiver stopped reading; its answer may still be readable.
+      }
+      s.setSoTimeout(10000);
+      String late = statusOf(s);
+      return late == null ? "000" : late;
+    } catch (IOException e) {
+      return "000";
+    }
+  }
+
+  /** The status code of an HTTP response on {@code s}, or {@code null} when none arrived in time. */
+  private static String statusOf(Socket s) throws IOException {
+    try {
+      byte[] line = s.getInputStream().readNBytes(12);
+      String text = new String(line, StandardCharsets.US_ASCII);
+      return text.startsWith("HTTP/1.") && text.length() >= 12 ? text.substring(9, 12) : null;
+    } catch (java.net.SocketTimeoutException e) {
+      return null;
+    }
   }
 
   private ProbeStatus get(URI target) {
@@ -373,6 +417,49 @@ public final class NodeActivitiesImpl implements NodeActivities {
     } catch (IOException e) {
       throw infra("digest config of " + host.nodeName(), e);
     }
+  }
+
+  @Override
+  public MetricsSnapshot metrics() {
+    String text;
+    try {
+      text = host.runtime().scrapeMetrics();
+    } catch (RuntimeException e) {
+      throw infra("scrape metrics of " + host.nodeName(), e);
+    }
+    return parseMetrics(text);
+  }
+
+  /** Sums Prometheus text samples by metric name and collects label names of eventd series. */
+  static MetricsSnapshot parseMetrics(String text) {
+    java.util.TreeMap<String, Double> totals = new java.util.TreeMap<>();
+    java.util.TreeSet<String> labels = new java.util.TreeSet<>();
+    for (String line : text.split("\n")) {
+      if (line.isBlank() || line.startsWith("#") || !line.startsWith("routerd_eventd_")) {
+        continue;
+      }
+      int brace = line.indexOf('{');
+      int space = line.lastIndexOf(' ');
+      if (space < 0) {
+        continue;
+      }
+      String name = brace > 0 && brace < space ? line.substring(0, brace) : line.substring(0, space).trim();
+      if (brace > 0 && brace < space) {
+        String body = line.substring(brace + 1, line.lastIndexOf('}'));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"").matcher(body);
+        while (m.find()) {
+          if (!m.group(1).equals("le")) {
+            labels.add(m.group(1));
+          }
+        }
+      }
+      try {
+        totals.merge(name, Double.parseDouble(line.substring(space + 1).trim()), Double::sum);
+      } catch (NumberFormatException e) {
+        // Not a sample line.
+      }
+    }
+    return new MetricsSnapshot(totals, List.copyOf(labels));
   }
 
   private FederationStore store() {

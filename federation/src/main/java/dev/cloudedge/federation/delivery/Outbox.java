@@ -49,7 +49,7 @@ public final class Outbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
   /** Default bound on concurrent pushes to one peer. */
-  public static final int DEFAULT_MAX_IN_FLIGHT_PER_PEER = 32;
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_PEER = 64;
 
   /**
    * What the outbox pushes and how.
@@ -114,6 +114,7 @@ public final class Outbox implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * @param store read only (scans and delivery rows); every write goes through {@code writer}
    * @param scheduler runs the in-pass backoff sleeps (never blocks)
    * @param worker runs continuations that may touch the store
    */
@@ -168,7 +169,7 @@ public final class Outbox implements AutoCloseable {
    * @return completes when every push of this event has an outcome
    */
   public CompletableFuture<Void> pushNow(FederationEvent ev, boolean duplicate) {
-    return CompletableFuture.supplyAsync(() -> {
+    java.util.function.Supplier<List<Job>> planner = () -> {
       Settings s = settings.get();
       Instant now = clock.instant();
       if (closed || !s.nodeName().equals(ev.sourceNode()) || !s.group().equals(ev.group()) || ev.isExpired(now)) {
@@ -176,7 +177,13 @@ public final class Outbox implements AutoCloseable {
       }
       List<DeliveryRecord> rows = duplicate ? store.listDeliveries(ev.id(), "") : List.of();
       return plan(s, ev, rows, now, PassOptions.ALL, new Tally());
-    }, worker).thenCompose(jobs -> {
+    };
+    // A new id has no delivery rows to read, so it is planned on the caller's thread: one thread
+    // hand-off less on the path every emitted event takes. A re-record reads its rows on the worker.
+    CompletableFuture<List<Job>> planned = duplicate
+        ? CompletableFuture.supplyAsync(planner, worker)
+        : CompletableFuture.completedFuture(planner.get());
+    return planned.thenCompose(jobs -> {
       List<CompletableFuture<Boolean>> fs = new ArrayList<>();
       for (Job j : jobs) {
         fs.add(dispatch(j));
@@ -223,18 +230,23 @@ public final class Outbox implements AutoCloseable {
     List<Job> jobs = new ArrayList<>();
     boolean dispatched = false;
     try {
-      List<EventRecord> events = store.listEvents(s.group(), false, start.getEpochSecond());
-      Map<String, List<DeliveryRecord>> rows = new HashMap<>();
-      for (DeliveryRecord d : store.listDeliveriesFiltered(s.group(), "", "", "")) {
-        rows.computeIfAbsent(d.eventId(), k -> new ArrayList<>()).add(d);
+      List<FederationStore.PeerFilter> peerNames = new ArrayList<>();
+      for (Kinds.EventPeer p : s.peers()) {
+        if (options.peer().isEmpty() || options.peer().equals(p.nodeName())) {
+          peerNames.add(new FederationStore.PeerFilter(p.nodeName(), p.spec().types(), p.spec().subjectPrefixes()));
+        }
       }
+      // Only local, live events that some configured peer still lacks (the loop guard and the
+      // expiry filter are in the query); fully delivered events cost nothing per pass.
+      List<EventRecord> events = store.listUndeliveredLocalEvents(s.group(), s.nodeName(), peerNames,
+          start.getEpochSecond());
       for (EventRecord rec : events) {
         FederationEvent ev = rec.event();
-        if (!s.nodeName().equals(ev.sourceNode()) || ev.isExpired(start)) {
+        if (ev.isExpired(start)) {
           continue;
         }
         tally.considered++;
-        jobs.addAll(plan(s, ev, rows.getOrDefault(ev.id(), List.of()), start, options, tally));
+        jobs.addAll(plan(s, ev, store.listDeliveries(ev.id(), ""), start, options, tally));
       }
       if (!jobs.isEmpty()) {
         List<Job> toEnqueue = List.copyOf(jobs);
@@ -342,35 +354,43 @@ public final class Outbox implements AutoCloseable {
   private CompletableFuture<Boolean> dispatch(Job job) {
     active.incrementAndGet();
     PeerLane lane = lanes.computeIfAbsent(job.peer().nodeName(), k -> new PeerLane(maxInFlightPerPeer));
-    CompletableFuture<Boolean> f = lane.submit(() -> {
-      CompletableFuture<Boolean> done = new CompletableFuture<>();
-      attempt(job, 1, "", done);
-      return done;
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    // The lane slot is held only while HTTP attempts run; recording the outcome happens after the
+    // slot is freed, so the peer window is not idle while the state store commits.
+    lane.submit(() -> {
+      CompletableFuture<Void> httpDone = new CompletableFuture<>();
+      attempt(job, 1, "", httpDone, done);
+      return httpDone;
     });
-    f.whenComplete((v, e) -> active.decrementAndGet());
-    return f;
+    done.whenComplete((v, e) -> active.decrementAndGet());
+    return done;
   }
 
-  private void attempt(Job job, int n, String lastError, CompletableFuture<Boolean> done) {
+  private void attempt(Job job, int n, String lastError, CompletableFuture<Void> httpDone,
+      CompletableFuture<Boolean> done) {
     if (closed) {
+      httpDone.complete(null);
       finish(job, n - 1, false, lastError.isEmpty() ? "context canceled" : lastError, done);
       return;
     }
     Settings s = settings.get();
     client.push(job.peer().endpoint(), job.body(), s.keys().signing()).whenComplete((res, err) -> {
       if (err == null && res.ok()) {
+        httpDone.complete(null);
         finish(job, n, true, "", done);
         return;
       }
       String text = err != null ? String.valueOf(err.getMessage()) : res.error();
       if (n >= s.retry().maxAttempts()) {
+        httpDone.complete(null);
         finish(job, n, false, text, done);
         return;
       }
       try {
-        scheduler.schedule(() -> attempt(job, n + 1, text, done), s.retry().inPassBackoff(n).toMillis(),
+        scheduler.schedule(() -> attempt(job, n + 1, text, httpDone, done), s.retry().inPassBackoff(n).toMillis(),
             TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) {
+        httpDone.complete(null);
         finish(job, n, false, text, done);
       }
     });
@@ -387,7 +407,8 @@ public final class Outbox implements AutoCloseable {
       Instant next = at.plus(settings.get().retry().tickBackoff(job.failures() + 1));
       write = writer.journal(st -> st.markFailed(ev.id(), peer, attempts, error, ev.expiresAt(), at, next));
     }
-    write.whenComplete((v, err) -> {
+    // Continue on the worker: the writer thread must go straight back to committing.
+    write.whenCompleteAsync((v, err) -> {
       inFlight.remove(job.key());
       if (err != null) {
         done.completeExceptionally(cause(err));
@@ -404,7 +425,7 @@ public final class Outbox implements AutoCloseable {
         LOG.warn("eventd: delivery listener failed: {}", e.toString());
       }
       done.complete(ok);
-    });
+    }, worker);
   }
 
   /** Pushes still running (for shutdown and tests). */

@@ -4,7 +4,7 @@ package dev.cloudedge.federation.delivery;
  * What one outbox pass did.
  *
  * @param group the EventGroup
- * @param eventsConsidered local, non-expired events looked at
+ * @param eventsConsidered local, non-expired events that some configured peer still lacked
  * @param pushed (event, peer) pairs pushed this pass
  * @param delivered pairs that ended delivered
  * @param failed pairs that ended failed

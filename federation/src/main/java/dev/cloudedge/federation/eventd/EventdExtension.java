@@ -1,5 +1,6 @@
 package dev.cloudedge.federation.eventd;
 
+import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.event.FederationEvent;
 import java.util.List;
 
@@ -21,6 +22,12 @@ public interface EventdExtension extends AutoCloseable {
    * network event loop; implementations hand work to their own executor and return quickly.
    */
   default void onEventsStored(List<FederationEvent> events) {}
+
+  /**
+   * The runtime took a new configuration ({@link EventdRuntime#reload}); an extension that reads
+   * the config (subscriptions, plugins) switches to it. Called after the groups were updated.
+   */
+  default void onConfigReloaded(FederationConfig config) {}
 
   /** Stops the extension; must not throw for an extension that never started. */
   @Override

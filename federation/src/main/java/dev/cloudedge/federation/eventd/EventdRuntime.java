@@ -24,6 +24,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -65,13 +66,20 @@ public final class EventdRuntime implements AutoCloseable {
   private volatile EventdOptions options;
   private final String nodeName;
   private final FederationStore store;
+  /**
+   * A second connection to the same file for the outbox's scans: under WAL a reader does not block
+   * the writer, so a pass over a large state file never delays a commit (and the 200s waiting on it).
+   */
+  private final FederationStore scanStore;
   private final Telemetry telemetry;
   private final boolean ownsTelemetry;
   private final GroupCommitWriter writer;
   private final EventLoopGroup loops;
   private final ScheduledExecutorService scheduler;
+  /** How often the state file is checked for commits made by other processes. */
+  static final Duration FOREIGN_WRITE_POLL = Duration.ofMillis(200);
+  private volatile long lastDataVersion;
   private final ExecutorService worker;
-  private final ExecutorService httpExecutor;
   private final PushClient client;
   private final List<EventdExtension> extensions = new ArrayList<>();
   private final Map<String, GroupHost> groups = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -96,7 +104,7 @@ public final class EventdRuntime implements AutoCloseable {
       this.group = g.name();
       this.nodeName = g.nodeName();
       this.retention = retentionOf(g);
-      this.outbox = new Outbox(outboxSettings(g, keys, config), store, writer, client, telemetry.metrics(),
+      this.outbox = new Outbox(outboxSettings(g, keys, config), scanStore, writer, client, telemetry.metrics(),
           options.clock(), scheduler, worker, options.deliveryListener(), Outbox.DEFAULT_MAX_IN_FLIGHT_PER_PEER);
       this.pruner = new Pruner(store, telemetry.metrics(), options.clock(), () -> retention);
     }
@@ -163,11 +171,12 @@ public final class EventdRuntime implements AutoCloseable {
     }
   }
 
-  private EventdRuntime(EventdOptions options, String nodeName, FederationStore store, Telemetry telemetry,
-      boolean ownsTelemetry) {
+  private EventdRuntime(EventdOptions options, String nodeName, FederationStore store, FederationStore scanStore,
+      Telemetry telemetry, boolean ownsTelemetry) {
     this.options = options;
     this.nodeName = nodeName;
     this.store = store;
+    this.scanStore = scanStore;
     this.telemetry = telemetry;
     this.ownsTelemetry = ownsTelemetry;
     this.tuning = NodeTuning.of(options.config(), nodeName);
@@ -176,8 +185,7 @@ public final class EventdRuntime implements AutoCloseable {
         NioIoHandler.newFactory());
     this.scheduler = Executors.newScheduledThreadPool(2, new DefaultThreadFactory("eventd-scheduler", true));
     this.worker = Executors.newCachedThreadPool(new DefaultThreadFactory("eventd-worker", true));
-    this.httpExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("eventd-push", true));
-    this.client = new PushClient(options.clock(), PushClient.DEFAULT_TIMEOUT, httpExecutor);
+    this.client = new PushClient(options.clock(), PushClient.DEFAULT_TIMEOUT, loops);
   }
 
   /** Starts a runtime with default options for {@code config} and {@code stateFile}. */
@@ -199,9 +207,16 @@ public final class EventdRuntime implements AutoCloseable {
     String nodeName = hosted.get(0).nodeName();
     NodeTuning.of(options.config(), nodeName);
     FederationStore store;
+    FederationStore scanStore;
     try {
       store = FederationStore.open(options.stateFile(), options.durability());
     } catch (RuntimeException e) {
+      throw new EventdException(e.getMessage(), e);
+    }
+    try {
+      scanStore = FederationStore.open(options.stateFile(), options.durability());
+    } catch (RuntimeException e) {
+      store.close();
       throw new EventdException(e.getMessage(), e);
     }
     Telemetry telemetry = options.telemetry();
@@ -211,13 +226,14 @@ public final class EventdRuntime implements AutoCloseable {
       if (owns) {
         telemetry = Telemetry.fromEnvironment(version());
       }
-      rt = new EventdRuntime(options, nodeName, store, telemetry, owns);
+      rt = new EventdRuntime(options, nodeName, store, scanStore, telemetry, owns);
       rt.startAll(hosted, keys);
       return rt;
     } catch (RuntimeException e) {
       if (rt != null) {
         rt.close();
       } else {
+        scanStore.close();
         store.close();
         if (owns && telemetry != null) {
           telemetry.close();
@@ -255,6 +271,34 @@ public final class EventdRuntime implements AutoCloseable {
     }
     for (GroupHost h : groups.values()) {
       h.schedule();
+    }
+    if (options.backgroundLoops()) {
+      lastDataVersion = store.dataVersion();
+      scheduler.scheduleWithFixedDelay(() -> runQuietly(this::pushForeignWrites), FOREIGN_WRITE_POLL.toMillis(),
+          FOREIGN_WRITE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Another process (the CLI's {@code event emit}, a routerd controller sharing the file) committed
+   * to the state file: run a pass at once instead of waiting for the push tick, so a locally
+   * recorded event is pushed promptly whoever recorded it.
+   */
+  private void pushForeignWrites() {
+    if (closed) {
+      return;
+    }
+    long v = store.dataVersion();
+    if (v == lastDataVersion) {
+      return;
+    }
+    lastDataVersion = v;
+    List<GroupHost> hosts;
+    synchronized (groups) {
+      hosts = List.copyOf(groups.values());
+    }
+    for (GroupHost h : hosts) {
+      worker.execute(() -> runQuietly(h.outbox::tick));
     }
   }
 
@@ -432,13 +476,13 @@ public final class EventdRuntime implements AutoCloseable {
         ev.type(), ev.subject(), ev.dedupeKey(), ev.payload(),
         truncate(ev.observedAt() == null ? now : ev.observedAt()), truncate(ev.expiresAt()));
     FederationEvent stored = ev;
-    return writer.record(stored, h.outbox.enqueueOps(stored)).thenApply(dup -> {
+    return writer.record(stored, h.outbox.enqueueOps(stored)).thenApplyAsync(dup -> {
       h.outbox.pushNow(stored, dup).exceptionally(err -> {
         LOG.warn("eventd: immediate push of {} failed: {}", stored.id(), err.toString());
         return null;
       });
       return new EmitResult(stored, dup);
-    });
+    }, worker);
   }
 
   private static Instant truncate(Instant t) {
@@ -556,6 +600,9 @@ public final class EventdRuntime implements AutoCloseable {
         }
         updated.add(g.name());
       }
+      for (EventdExtension ext : extensions) {
+        ext.onConfigReloaded(config);
+      }
       return new ReloadResult(started, updated, rebound, stopped);
     }
   }
@@ -588,16 +635,21 @@ public final class EventdRuntime implements AutoCloseable {
       }
       closed = true;
     }
-    for (GroupHost h : List.copyOf(groups.values())) {
+    List<GroupHost> hosts;
+    synchronized (groups) {
+      hosts = List.copyOf(groups.values());
+    }
+    for (GroupHost h : hosts) {
       h.unschedule();
     }
-    for (GroupHost h : List.copyOf(groups.values())) {
+    for (GroupHost h : hosts) {
       try {
         h.stop();
       } catch (RuntimeException e) {
         LOG.warn("eventd: stopping group {}: {}", h.group, e.toString());
       }
     }
+    client.close();
     if (admin != null) {
       admin.close();
     }
@@ -611,20 +663,20 @@ public final class EventdRuntime implements AutoCloseable {
       }
     }
     writer.close();
+    LOG.info("eventd: store writer committed {} writes in {} batches", writer.writes(), writer.batches());
     scheduler.shutdownNow();
     worker.shutdown();
-    httpExecutor.shutdown();
     try {
       worker.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    scanStore.close();
     store.close();
     if (ownsTelemetry) {
       telemetry.close();
     }
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    httpExecutor.shutdownNow();
     worker.shutdownNow();
   }
 }

@@ -50,13 +50,22 @@ public final class Hmac {
     return ok;
   }
 
+  // Mac.getInstance does a provider lookup; one Mac per thread, re-keyed per call, avoids it.
+  private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+    try {
+      return Mac.getInstance(ALGORITHM);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("HMAC-SHA256 is unavailable in this JVM", e);
+    }
+  });
+
   private static Mac newMac(Secret key) {
     try {
-      Mac mac = Mac.getInstance(ALGORITHM);
+      Mac mac = MACS.get();
       mac.init(new SecretKeySpec(key.bytes(), ALGORITHM));
       return mac;
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HMAC-SHA256 is unavailable in this JVM", e);
+    } catch (InvalidKeyException e) {
+      throw new IllegalStateException("HMAC-SHA256 key rejected", e);
     }
   }
 

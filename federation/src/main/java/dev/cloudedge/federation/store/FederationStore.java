@@ -133,6 +133,19 @@ public final class FederationStore implements AutoCloseable {
     return path;
   }
 
+  /**
+   * SQLite's {@code PRAGMA data_version} for this connection: it changes whenever another
+   * connection (another process such as {@code cloudedge federation event emit}) commits to the
+   * file, and never for this connection's own commits. Cheap enough to poll.
+   */
+  public long dataVersion() {
+    return withConnection(c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    });
+  }
+
   /** The applied schema version. */
   public int schemaVersion() {
     return withConnection(Schema::currentVersion);
@@ -156,10 +169,17 @@ public final class FederationStore implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} in one transaction under the store lock; rolls back on any failure. */
+  /**
+   * Runs {@code work} in one transaction under the store lock; rolls back on any failure. Called
+   * from inside another {@code inTransaction} on the same thread, it joins the outer transaction
+   * (a nested commit would otherwise commit the outer work half-done).
+   */
   public <T> T inTransaction(SqlWork<T> work) {
     lock.lock();
     try {
+      if (lock.getHoldCount() > 1 && !conn.getAutoCommit()) {
+        return work.run(conn);
+      }
       conn.setAutoCommit(false);
       try {
         T out = work.run(conn);
@@ -323,6 +343,69 @@ public final class FederationStore implements AutoCloseable {
       args.add(nowUnix);
     }
     sql.append(" ORDER BY observed_at, id");
+    return query(sql.toString(), args, FederationStore::readEvent);
+  }
+
+  /**
+   * A peer as the outbox scan sees it: its node name and its filters (empty means all).
+   *
+   * @param nodeName the peer's node name (the {@code event_deliveries.peer} value)
+   * @param types exact event types the peer takes
+   * @param subjectPrefixes subject prefixes the peer takes
+   */
+  public record PeerFilter(String nodeName, List<String> types, List<String> subjectPrefixes) {
+    public PeerFilter {
+      Objects.requireNonNull(nodeName, "nodeName");
+      types = List.copyOf(types);
+      subjectPrefixes = List.copyOf(subjectPrefixes);
+    }
+  }
+
+  /**
+   * The outbox's scan (CloudEdge): events of {@code group} emitted by {@code sourceNode}, not
+   * expired, that at least one of {@code peers} takes (its filters match) and still lacks as a
+   * current {@code delivered} row (a delivered row whose stored expiry is older than the event's
+   * is not current: a TTL refresh). Ordered by observation time. Unlike listing every event, this
+   * reads only rows with work to do, so a pass stays cheap however many delivered or filtered-out
+   * events the state file holds.
+   */
+  public List<EventRecord> listUndeliveredLocalEvents(String group, String sourceNode, List<PeerFilter> peers,
+      long nowUnix) {
+    if (peers.isEmpty()) {
+      return List.of();
+    }
+    StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM federation_events e"
+        + " WHERE e.group_name = ? AND e.source_node = ?"
+        + " AND (e.expires_at IS NULL OR e.expires_at = 0 OR e.expires_at >= ?) AND (");
+    List<Object> args = new ArrayList<>();
+    args.add(group);
+    args.add(sourceNode);
+    args.add(nowUnix);
+    for (int i = 0; i < peers.size(); i++) {
+      PeerFilter p = peers.get(i);
+      sql.append(i == 0 ? "(" : " OR (");
+      if (!p.types().isEmpty()) {
+        sql.append("e.type IN (").append(String.join(",", java.util.Collections.nCopies(p.types().size(), "?")))
+            .append(") AND ");
+        args.addAll(p.types());
+      }
+      if (!p.subjectPrefixes().isEmpty()) {
+        sql.append("(");
+        for (int j = 0; j < p.subjectPrefixes().size(); j++) {
+          // substr, not LIKE: a plain, case-sensitive prefix without wildcards (reference §3.5).
+          sql.append(j == 0 ? "" : " OR ").append("substr(COALESCE(e.subject, ''), 1, ?) = ?");
+          String prefix = p.subjectPrefixes().get(j);
+          args.add(prefix.codePointCount(0, prefix.length()));
+          args.add(prefix);
+        }
+        sql.append(") AND ");
+      }
+      sql.append("NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_id = e.id AND d.peer = ?"
+          + " AND d.status = 'delivered'"
+          + " AND NOT (COALESCE(e.expires_at, 0) > 0 AND COALESCE(d.event_expires_at, 0) < e.expires_at)))");
+      args.add(p.nodeName());
+    }
+    sql.append(") ORDER BY e.observed_at, e.id");
     return query(sql.toString(), args, FederationStore::readEvent);
   }
 

@@ -136,6 +136,11 @@ public final class SubscriptionRuntime implements EventdExtension {
     }));
   }
 
+  @Override
+  public void onConfigReloaded(FederationConfig config) {
+    reconfigure(config);
+  }
+
   private static void guarded(Runnable r) {
     try {
       r.run();

@@ -84,6 +84,18 @@ public interface NodeActivities {
   @ActivityMethod
   String digestConfig();
 
+  /** This node's eventd metrics: counter totals summed over series, and every label name in use. */
+  @ActivityMethod
+  MetricsSnapshot metrics();
+
+  /**
+   * Metrics of one node's eventd runtime (they restart from 0 when the runtime restarts).
+   *
+   * @param totals metric name (Prometheus text name, e.g. {@code routerd_eventd_receiver_reject_total}) to its sum over series
+   * @param labelNames every label name on a {@code routerd_eventd_*} series, sorted
+   */
+  record MetricsSnapshot(java.util.Map<String, Double> totals, List<String> labelNames) {}
+
   /**
    * Node identity.
    *

@@ -1,6 +1,7 @@
 package dev.cloudedge.workflows.qualification;
 
 import dev.cloudedge.workflows.TaskQueues;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -10,7 +11,13 @@ import io.temporal.workflow.ChildWorkflowCancellationType;
 import io.temporal.workflow.ChildWorkflowOptions;
 import java.time.Duration;
 
-/** Every activity, retry and child-workflow option of the qualification, in one place. */
+/**
+ * Every activity, retry and child-workflow option of the qualification, in one place.
+ *
+ * <p>Node activities are short and do not heartbeat, so a cancel request could not stop one that is
+ * running anyway; on a deadline or cancel they are abandoned (ABANDON) and the workflow goes
+ * straight to its compensation, whose restore activities run in a detached scope.
+ */
 public final class QualificationOptions {
   private QualificationOptions() {}
 
@@ -29,6 +36,7 @@ public final class QualificationOptions {
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setRetryOptions(retry(5, Duration.ofSeconds(10)).build())
+        .setCancellationType(ActivityCancellationType.ABANDON)
         .setSummary(summary)
         .build();
   }
@@ -43,6 +51,7 @@ public final class QualificationOptions {
         .setStartToCloseTimeout(Duration.ofSeconds(20))
         .setScheduleToCloseTimeout(Duration.ofSeconds(60))
         .setRetryOptions(retry(5, Duration.ofSeconds(10)).build())
+        .setCancellationType(ActivityCancellationType.ABANDON)
         .setSummary(summary)
         .build();
   }
@@ -53,6 +62,7 @@ public final class QualificationOptions {
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setRetryOptions(retry(3, Duration.ofSeconds(5)).build())
+        .setCancellationType(ActivityCancellationType.ABANDON)
         .setSummary(summary)
         .build();
   }
@@ -63,6 +73,7 @@ public final class QualificationOptions {
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(Duration.ofSeconds(60))
         .setRetryOptions(retry(3, Duration.ofSeconds(5)).build())
+        .setCancellationType(ActivityCancellationType.ABANDON)
         .setSummary(summary)
         .build();
   }
@@ -73,6 +84,7 @@ public final class QualificationOptions {
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(Duration.ofSeconds(120))
         .setRetryOptions(retry(2, Duration.ofSeconds(5)).build())
+        .setCancellationType(ActivityCancellationType.ABANDON)
         .setSummary(summary)
         .build();
   }

@@ -37,6 +37,8 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
   private String verdict = "";
   private final List<ScenarioOutcome> outcomes = new ArrayList<>();
   private TopologyLockWorkflow lock;
+  private Promise<Void> lockHeld;
+  static final String AWAIT_LOCK_RELEASE = "await-lock-release";
 
   @Override
   public QualificationResult qualify(QualificationRequest request) {
@@ -63,7 +65,20 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
       return runLocked();
     } finally {
       // Detached so the lock is released on cancel too; parent-close TERMINATE covers termination.
-      Workflow.newDetachedCancellationScope(() -> lock.release()).run();
+      Workflow.newDetachedCancellationScope(() -> {
+        lock.release();
+        // Wait for the lock child to end, so the run does not complete while the child's
+        // completion is still in flight (the server would refuse the completion as
+        // UnhandledCommand and the worker would retry the task). Versioned: runs recorded
+        // before this change completed without waiting.
+        if (Workflow.getVersion(AWAIT_LOCK_RELEASE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+          try {
+            lockHeld.get();
+          } catch (ChildWorkflowFailure e) {
+            // A lock child that failed or was terminated is released either way.
+          }
+        }
+      }).run();
     }
   }
 
@@ -260,7 +275,7 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
     setDetail("acquiring topology lock " + lockId);
     lock = Workflow.newChildWorkflowStub(TopologyLockWorkflow.class,
         QualificationOptions.topologyLock(lockId, "lock on topology " + req.topology().id()));
-    Async.procedure(lock::hold, Workflow.getInfo().getWorkflowId());
+    lockHeld = Async.procedure(lock::hold, Workflow.getInfo().getWorkflowId());
     try {
       Workflow.getWorkflowExecution(lock).get();
       return null;

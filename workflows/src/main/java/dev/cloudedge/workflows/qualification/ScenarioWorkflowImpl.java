@@ -11,6 +11,7 @@ import dev.cloudedge.workflows.qualification.NodeActivities.DoctorRequest;
 import dev.cloudedge.workflows.qualification.NodeActivities.EmitRequest;
 import dev.cloudedge.workflows.qualification.NodeActivities.EmitResult;
 import dev.cloudedge.workflows.qualification.NodeActivities.FaultRequest;
+import dev.cloudedge.workflows.qualification.NodeActivities.MetricsSnapshot;
 import dev.cloudedge.workflows.qualification.NodeActivities.PlanAction;
 import dev.cloudedge.workflows.qualification.NodeActivities.ProbeResult;
 import dev.cloudedge.workflows.qualification.NodeActivities.ProbeStatus;
@@ -244,6 +245,57 @@ public class ScenarioWorkflowImpl implements ScenarioWorkflow {
       throw fail("remediation plan has " + plan.actions().size() + " actions (expected 0)");
     }
     putSummary(a);
+    step("read eventd metrics");
+    MetricsSnapshot sm = nodeRead(sender(), "metrics of " + sender().name()).metrics();
+    MetricsSnapshot rm = nodeRead(receiver(), "metrics of " + receiver().name()).metrics();
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("sender", metricsJson(sm));
+    m.put("receiver", metricsJson(rm));
+    putRaw("metrics", Json.object(m));
+    List<String> banned = new ArrayList<>();
+    for (String l : concat(sm.labelNames(), rm.labelNames())) {
+      if (BANNED_LABELS.contains(l.toLowerCase(java.util.Locale.ROOT)) && !banned.contains(l)) {
+        banned.add(l);
+      }
+    }
+    putString("cardinalityCheck", banned.isEmpty() ? "pass" : "fail:" + String.join(",", banned));
+    if (!banned.isEmpty()) {
+      throw fail("metric labels not allowed: " + String.join(", ", banned));
+    }
+    if (total(sm, DELIVERY_TOTAL) < 1 || total(rm, ACCEPTED_TOTAL) < 1) {
+      throw fail("metrics show no delivery (" + DELIVERY_TOTAL + "=" + total(sm, DELIVERY_TOTAL) + ", "
+          + ACCEPTED_TOTAL + "=" + total(rm, ACCEPTED_TOTAL) + ")");
+    }
+  }
+
+  private static final Set<String> BANNED_LABELS = Set.of("event_id", "subject", "address", "endpoint", "dedupe_key",
+      "error_message", "raw_error", "token", "secret", "credential");
+  static final String DELIVERY_TOTAL = "routerd_eventd_outbox_delivery_total";
+  static final String ACCEPTED_TOTAL = "routerd_eventd_receiver_accepted_total";
+  static final String REJECT_TOTAL = "routerd_eventd_receiver_reject_total";
+
+  private static long total(MetricsSnapshot m, String name) {
+    Double v = m.totals().get(name);
+    return v == null ? 0 : v.longValue();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static String metricsJson(MetricsSnapshot m) {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("deliveryTotal", Json.num(total(m, DELIVERY_TOTAL)));
+    o.put("repushTotal", Json.num(total(m, "routerd_eventd_outbox_repush_total")));
+    o.put("staleTtlDeliveryTotal", Json.num(total(m, "routerd_eventd_outbox_stale_ttl_delivery_total")));
+    o.put("deliveryLagSecondsSum", Json.num(total(m, "routerd_eventd_outbox_delivery_lag_seconds_sum")));
+    o.put("deliveryLagCount", Json.num(total(m, "routerd_eventd_outbox_delivery_lag_seconds_count")));
+    o.put("acceptedTotal", Json.num(total(m, ACCEPTED_TOTAL)));
+    o.put("duplicateTotal", Json.num(total(m, "routerd_eventd_receiver_duplicate_total")));
+    o.put("rejectTotal", Json.num(total(m, REJECT_TOTAL)));
+    return Json.object(o);
   }
 
   private void partition() {
@@ -507,6 +559,7 @@ public class ScenarioWorkflowImpl implements ScenarioWorkflow {
     String a = req.topology().groupA();
     long before = nodeRead(receiver(), "count receiver events").countEvents(a);
     putNum("eventCountBefore", before);
+    long rejectsBefore = total(nodeRead(receiver(), "receiver metrics before probes").metrics(), REJECT_TOTAL);
     step("send security probes");
     SecurityProbeResult probes = Workflow.newActivityStub(NodeActivities.class,
             QualificationOptions.nodeProbes(sender().taskQueue(), "security probes to " + req.topology().receiverEndpoint()))
@@ -520,6 +573,8 @@ public class ScenarioWorkflowImpl implements ScenarioWorkflow {
     }
     long after = nodeRead(receiver(), "count receiver events").countEvents(a);
     putNum("eventCountAfter", after);
+    long rejectDelta = total(nodeRead(receiver(), "receiver metrics after probes").metrics(), REJECT_TOTAL) - rejectsBefore;
+    putNum("rejectDelta", rejectDelta);
     String id = eventId("security");
     putString("testedEventId", id);
     if (!wrong.isEmpty()) {
@@ -527,6 +582,9 @@ public class ScenarioWorkflowImpl implements ScenarioWorkflow {
     }
     if (after != before) {
       throw fail("receiver stored events from rejected probes: " + before + " -> " + after);
+    }
+    if (rejectDelta < 3) {
+      throw fail(REJECT_TOTAL + " rose by " + rejectDelta + " during the probes (expected at least 3)");
     }
     emit(a, "10.99.6.1/32", id, 600);
     if (!waitDelivered(a, id, req.timings().shortDeliveryWaitSeconds(), 0)) {

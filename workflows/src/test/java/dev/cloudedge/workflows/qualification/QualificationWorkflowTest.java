@@ -286,6 +286,7 @@ class QualificationWorkflowTest {
     assertEquals(4, evidence.files.size());
     maybeWriteHistory(client, QualificationWorkflow.workflowId(runId), "qualification-history.json");
     maybeWriteHistory(client, ScenarioWorkflow.workflowId(runId, 2, "partition"), "scenario-partition-history.json");
+    maybeWriteHistory(client, ScenarioWorkflow.workflowId(runId, 1, "healthy"), "scenario-healthy-history.json");
     maybeWriteHistory(client, TopologyLockWorkflow.workflowId("lab-loopback"), "topology-lock-history.json");
   }
 }

@@ -21,6 +21,11 @@ class ReplayTest {
   }
 
   @Test
+  void healthyScenarioReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource("scenario-healthy-history.json", ScenarioWorkflowImpl.class);
+  }
+
+  @Test
   void topologyLockWorkflowReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource("topology-lock-history.json", TopologyLockWorkflowImpl.class);
   }

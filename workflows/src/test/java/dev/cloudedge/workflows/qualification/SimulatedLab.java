@@ -53,6 +53,7 @@ final class SimulatedLab {
   volatile boolean holdInApply;
   final List<String> calls = new CopyOnWriteArrayList<>();
   long senderPid = 1000;
+  long rejects;
   long receiverPid = 2000;
 
   record Ev(String group, long expiresAt) {}
@@ -322,6 +323,9 @@ final class SimulatedLab {
     @Override
     public SecurityProbeResult securityProbes(SecurityProbeRequest r) {
       call("securityProbes");
+      synchronized (SimulatedLab.this) {
+        rejects += 8;
+      }
       return new SecurityProbeResult(List.of(
           new ProbeStatus("malformedStatus", "POST not-json without timestamp", "400", "400"),
           new ProbeStatus("wrongStatus", "POST {\"bad\":true} without timestamp", "400", "400"),
@@ -331,6 +335,18 @@ final class SimulatedLab {
           new ProbeStatus("malformedSignedStatus", "malformed body, valid signature", "400", "400"),
           new ProbeStatus("getStatus", "GET", "405", "405"),
           new ProbeStatus("oversizedStatus", "body over 1 MiB", "413", "413")));
+    }
+
+    @Override
+    public NodeActivities.MetricsSnapshot metrics() {
+      synchronized (SimulatedLab.this) {
+        long delivered = rows.values().stream().filter(r -> r.status().equals("delivered")).count();
+        return new NodeActivities.MetricsSnapshot(java.util.Map.of(
+            "routerd_eventd_outbox_delivery_total", (double) delivered,
+            "routerd_eventd_receiver_accepted_total", (double) receiverEvents.size(),
+            "routerd_eventd_receiver_reject_total", (double) rejects),
+            List.of("group", "peer", "reason"));
+      }
     }
 
     @Override

@@ -1,0 +1,132 @@
+package dev.cloudedge.federation.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cloudedge.federation.metrics.Telemetry;
+import dev.cloudedge.federation.security.GroupKeys;
+import dev.cloudedge.federation.security.Secret;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A real socket against the receiver: keep-alive, idle and read timeouts, port in use. */
+class ReceiverServerTest {
+  EventLoopGroup loops;
+  ExecutorService blocking;
+  Telemetry telemetry;
+  ReceiverServer server;
+
+  @BeforeEach
+  void setUp() {
+    loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    blocking = Executors.newSingleThreadExecutor();
+    telemetry = Telemetry.local();
+    ReceiverState state = new ReceiverState(new ReceiverSettings("g", "n", GroupKeys.single(Secret.ofText("k")),
+        Duration.ofMinutes(5)), ev -> CompletableFuture.completedFuture(false), () -> 0L, blocking,
+        telemetry.metrics(), Clock.systemUTC());
+    server = ReceiverServer.bind(loops, new InetSocketAddress("127.0.0.1", 0), state, Duration.ofMillis(400),
+        Duration.ofMillis(700));
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.close(Duration.ofSeconds(1));
+    loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    blocking.shutdownNow();
+    telemetry.close();
+  }
+
+  private Socket connect() throws Exception {
+    Socket s = new Socket();
+    s.connect(server.address());
+    s.setSoTimeout(5000);
+    return s;
+  }
+
+  /** Reads until EOF and returns the time it took. */
+  private static long millisUntilClosed(InputStream in) throws Exception {
+    long start = System.nanoTime();
+    while (in.read() >= 0) {
+      // drain
+    }
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  @Test
+  void keepAliveServesSeveralRequestsOnOneConnection() throws Exception {
+    try (Socket s = connect()) {
+      OutputStream out = s.getOutputStream();
+      String req = "GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n";
+      out.write((req + req).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] buf = new byte[8192];
+      StringBuilder got = new StringBuilder();
+      while (got.toString().split("HTTP/1.1 200 OK", -1).length < 3) {
+        int n = s.getInputStream().read(buf);
+        assertTrue(n > 0, "connection closed early: " + got);
+        got.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+      }
+      assertTrue(got.toString().contains("\"group\":\"g\""), got.toString());
+    }
+  }
+
+  @Test
+  void silentClientIsDisconnectedByTheIdleTimeout() throws Exception {
+    try (Socket s = connect()) {
+      long ms = millisUntilClosed(s.getInputStream());
+      assertTrue(ms >= 300 && ms < 3000, "closed after " + ms + " ms");
+    }
+  }
+
+  @Test
+  void tricklingClientIsDisconnectedByTheReadTimeout() throws Exception {
+    try (Socket s = connect()) {
+      OutputStream out = s.getOutputStream();
+      out.write("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      long start = System.nanoTime();
+      boolean closed = false;
+      // One byte every 200 ms keeps the idle timer (400 ms) happy; the 700 ms read deadline does not.
+      for (int i = 0; i < 20 && !closed; i++) {
+        try {
+          out.write('x');
+          out.flush();
+          Thread.sleep(200);
+        } catch (java.io.IOException e) {
+          closed = true;
+        }
+        s.setSoTimeout(1);
+        try {
+          closed |= s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+          // still open
+        } catch (java.io.IOException e) {
+          closed = true;
+        }
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(closed, "a trickling client kept the connection");
+      assertTrue(ms >= 600, "closed after " + ms + " ms");
+    }
+  }
+
+  @Test
+  void portInUseNamesTheAddress() {
+    TransportException e = org.junit.jupiter.api.Assertions.assertThrows(TransportException.class,
+        () -> ReceiverServer.bind(loops, server.address(), server.state(), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    assertEquals("listen on 127.0.0.1:" + server.address().getPort() + ": address already in use", e.getMessage());
+  }
+}
