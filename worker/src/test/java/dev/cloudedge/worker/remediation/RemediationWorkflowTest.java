@@ -97,7 +97,7 @@ class RemediationWorkflowTest {
     start(true);
     lab.partitionWithFailedDelivery();
     lab.heal();
-    RemediationResult r = stub("heal").remediate(request("heal", "alice"));
+    RemediationResult r = runWithTimeLocked("heal");
     assertFalse(r.healthyBefore(), r.toString());
     ExecutionOutcome retry = outcome(r, RETRY_KEY);
     assertEquals("executed", retry.outcome(), r.toString());
@@ -119,11 +119,14 @@ class RemediationWorkflowTest {
    * exactly the test's hour.
    */
   private RemediationResult runWithTimeLocked(String runId) {
-    WorkflowClient plain = WorkflowClient.newInstance(env.getWorkflowServiceStubs(),
-        WorkflowClientOptions.newBuilder().setNamespace(env.getNamespace()).build());
-    return plain.newWorkflowStub(RemediationWorkflow.class, WorkflowOptions.newBuilder()
+    return plainClient().newWorkflowStub(RemediationWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(RemediationWorkflow.workflowId(RemediationLab.NODE, RemediationLab.GROUP, runId))
         .setTaskQueue(TaskQueues.CONTROL).build()).remediate(request(runId, "alice"));
+  }
+
+  private WorkflowClient plainClient() {
+    return WorkflowClient.newInstance(env.getWorkflowServiceStubs(),
+        WorkflowClientOptions.newBuilder().setNamespace(env.getNamespace()).build());
   }
 
   @Test
@@ -155,7 +158,7 @@ class RemediationWorkflowTest {
   void withoutAPolicyNothingRunsAutomaticallyAndTheRefusalIsJournaled() throws Exception {
     start(false);
     lab.partitionWithFailedDelivery();
-    RemediationResult r = stub("nopolicy").remediate(request("nopolicy", "alice"));
+    RemediationResult r = runWithTimeLocked("nopolicy");
     ExecutionOutcome o = outcome(r, RETRY_KEY);
     assertEquals("not-allowed", o.outcome(), r.toString());
     assertTrue(o.message().contains("policy.enabled=false"), o.message());
@@ -173,7 +176,7 @@ class RemediationWorkflowTest {
     WorkflowStub untyped = WorkflowStub.fromTyped(control);
     untyped.signalWithStart("freeze", new Object[] {new RemediationControlWorkflow.SwitchChange("oncall", "incident 42")},
         new Object[] {RemediationControlWorkflow.SwitchState.initial()});
-    RemediationResult frozen = stub("frozen").remediate(request("frozen", "alice"));
+    RemediationResult frozen = runWithTimeLocked("frozen");
     assertTrue(frozen.frozen(), frozen.toString());
     ExecutionOutcome o = outcome(frozen, RETRY_KEY);
     assertEquals("frozen", o.outcome());
@@ -187,7 +190,7 @@ class RemediationWorkflowTest {
         RemediationControlWorkflow.WORKFLOW_ID).state();
     assertFalse(st.frozen());
     assertEquals(2, st.history().size());
-    RemediationResult thawed = stub("thawed").remediate(request("thawed", "alice"));
+    RemediationResult thawed = runWithTimeLocked("thawed");
     assertEquals("executed", outcome(thawed, RETRY_KEY).outcome(), thawed.toString());
     maybeWriteHistory(client, RemediationControlWorkflow.WORKFLOW_ID, "remediation-control-history.json");
   }
@@ -211,7 +214,7 @@ class RemediationWorkflowTest {
   }
 
   private RemediationResult result(String runId) {
-    return client.newUntypedWorkflowStub(RemediationWorkflow.workflowId(RemediationLab.NODE, RemediationLab.GROUP, runId))
+    return plainClient().newUntypedWorkflowStub(RemediationWorkflow.workflowId(RemediationLab.NODE, RemediationLab.GROUP, runId))
         .getResult(RemediationResult.class);
   }
 
