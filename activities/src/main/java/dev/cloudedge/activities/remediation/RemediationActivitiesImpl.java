@@ -177,6 +177,8 @@ public final class RemediationActivitiesImpl implements RemediationActivities {
       case ActionStatus.SUCCEEDED -> "executed";
       case ActionStatus.FAILED -> "failed";
       case ActionStatus.REJECTED -> r.rejectedBy().equals("policy:approval-timeout") ? "timed-out" : "rejected";
+      case ActionStatus.SKIPPED -> r.resultMessage().startsWith("rate limit:") ? "rate-limited"
+          : r.parameters().getOrDefault("outcome", "skipped");
       default -> r.observed().getOrDefault("outcome", "skipped");
     };
     String msg = r.status().equals(ActionStatus.REJECTED) ? r.rejectReason()
@@ -430,7 +432,7 @@ public final class RemediationActivitiesImpl implements RemediationActivities {
       return fromRow(a, existing.get());
     }
     ActionRecord rec = existing.isPresent() ? existing.get()
-        : importRow(j, req.key(), req.workflowId(), a, req.planDigest(), Map.of());
+        : importRow(j, req.key(), req.workflowId(), a, req.planDigest(), Map.of("outcome", req.outcome()));
     Instant now = Instant.now();
     if (req.outcome().equals("rejected") || req.outcome().equals("timed-out")) {
       j.reject(rec.id(), req.by(), req.reason(), now);

@@ -16,6 +16,7 @@ import dev.cloudedge.workflows.provider.ProviderActionWorkflow.ProviderActionRes
 import dev.cloudedge.workflows.provider.ProviderActionWorkflow.Rejection;
 import dev.cloudedge.worker.Workers;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -91,7 +92,10 @@ class ProviderActionWorkflowTest {
     Workers.control(env.getWorkerFactory(), Path.of("target", "classes").toAbsolutePath(), "default");
     Workers.node(env.getWorkerFactory(), lab.lab.sender());
     env.start();
-    client = env.getWorkflowClient();
+    // Without the environment's time-locking interceptor: waiting for a result must not release the
+    // time-skipping lock, or the idle test server jumps ahead (heartbeat and approval timers fire).
+    client = WorkflowClient.newInstance(env.getWorkflowServiceStubs(),
+        WorkflowClientOptions.newBuilder().setNamespace(env.getNamespace()).build());
   }
 
   @AfterEach
