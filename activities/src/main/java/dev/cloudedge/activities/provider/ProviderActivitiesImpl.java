@@ -170,7 +170,13 @@ public final class ProviderActivitiesImpl implements ProviderActivities {
     try {
       ActionEngine.ExecuteOutcome o = engine.execute(id, "execute", policy(cfg),
           new ActionEngine.ExecuteOptions(true, () -> ctx.heartbeat(id)));
-      return step(o.record());
+      Step done = step(o.record());
+      if (done.status().equals(ActionStatus.FAILED) && "authorization".equals(done.failureClass())) {
+        // Journaled failed; retrying cannot help until someone fixes the cloud permissions.
+        throw RemediationFailureType.AUTHORIZATION.failure("action " + id + " (" + done.action()
+            + ") refused by the cloud: " + (done.error().isEmpty() ? done.message() : done.error()));
+      }
+      return done;
     } catch (ActionException e) {
       throw switch (e.reason()) {
         case TRANSIENT -> RemediationFailureType.TRANSIENT.failure(e.getMessage());

@@ -160,7 +160,7 @@ class ProviderActionWorkflowTest {
     ProviderActionResult r = stub("claim-b:assign").execute(new ProviderActionRequest(RemediationLab.NODE,
         plans("claim-b", true), "alice", 0));
     assertEquals("compensated", r.outcome(), r.toString());
-    assertTrue(r.message().contains("[authorization]"), r.message());
+    assertTrue(r.message().contains("[AUTHORIZATION]") && r.message().contains("UnauthorizedOperation"), r.message());
     assertEquals("failed", journal().getByKey("claim-b:forward").orElseThrow().status());
     assertEquals("rolledBack", journal().getByKey("claim-b:assign").orElseThrow().status());
     assertEquals(1, launches("unassign-secondary-ip"));
