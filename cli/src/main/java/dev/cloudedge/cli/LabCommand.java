@@ -1,5 +1,6 @@
 package dev.cloudedge.cli;
 
+import dev.cloudedge.cli.options.TemporalOptions;
 import dev.cloudedge.worker.EmbeddedLab;
 import dev.cloudedge.worker.lab.LabLayout;
 import dev.cloudedge.worker.lab.TcpProxy;

@@ -1,5 +1,6 @@
 package dev.cloudedge.cli;
 
+import dev.cloudedge.cli.options.TemporalOptions;
 import dev.cloudedge.cli.output.OutputOptions;
 import dev.cloudedge.cli.output.Printer;
 import dev.cloudedge.worker.EmbeddedLab;

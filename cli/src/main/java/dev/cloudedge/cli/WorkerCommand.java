@@ -1,5 +1,6 @@
 package dev.cloudedge.cli;
 
+import dev.cloudedge.cli.options.TemporalOptions;
 import dev.cloudedge.activities.node.FaultMethods;
 import dev.cloudedge.worker.TemporalConnection;
 import dev.cloudedge.worker.TopologyFile;

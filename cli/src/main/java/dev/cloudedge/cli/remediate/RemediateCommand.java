@@ -1,5 +1,6 @@
 package dev.cloudedge.cli.remediate;
 
+import dev.cloudedge.cli.options.TemporalOptions;
 import dev.cloudedge.cli.ExitCodes;
 import dev.cloudedge.cli.output.OutputOptions;
 import dev.cloudedge.cli.output.OutputFormat;
