@@ -356,7 +356,9 @@ public final class NodeActivitiesImpl implements NodeActivities {
           + "\r\nX-Routerd-Signature: " + sig + "\r\nConnection: close\r\n\r\n";
       s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
-      s.setSoTimeout(1500);
+      // Generous: on a loaded host the receiver's header-time 413 can take a while, and once the
+      // body is on the wire an answer followed by a close can arrive as a reset instead.
+      s.setSoTimeout(5000);
       String early = statusOf(s);
       if (early != null) {
         return early;
