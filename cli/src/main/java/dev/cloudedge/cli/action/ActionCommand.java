@@ -295,6 +295,17 @@ public final class ActionCommand implements Callable<Integer> {
 
     @Option(names = "--approved", description = "Live: the row must be approved (or the policy auto-approves).")
     boolean approved;
+
+    /** Refuses a missing or doubled mode before any work (routerd's texts). */
+    void require(String command) {
+      if (!dryRun && !approved) {
+        throw new IllegalArgumentException("action " + command
+            + " requires an explicit mode: pass --dry-run (preview) or --approved (live " + command + ")");
+      }
+      if (dryRun && approved) {
+        throw new IllegalArgumentException("specify only one of --dry-run or --approved");
+      }
+    }
   }
 
   /** {@code action execute}. */
@@ -313,13 +324,7 @@ public final class ActionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
       long n = ActionContext.id(id);
-      if (!mode.dryRun && !mode.approved) {
-        throw new IllegalArgumentException(
-            "action execute requires an explicit mode: pass --dry-run (preview) or --approved (live execute)");
-      }
-      if (mode.dryRun && mode.approved) {
-        throw new IllegalArgumentException("specify only one of --dry-run or --approved");
-      }
+      mode.require("execute");
       FederationConfig cfg = ActionContext.validated(config.load());
       ProviderActionPolicy policy = ProviderActionPolicy.from(cfg);
       try (FederationStore store = state.openExisting()) {
@@ -358,13 +363,7 @@ public final class ActionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
       long n = ActionContext.id(id);
-      if (!mode.dryRun && !mode.approved) {
-        throw new IllegalArgumentException(
-            "action rollback requires an explicit mode: pass --dry-run (preview) or --approved (live rollback)");
-      }
-      if (mode.dryRun && mode.approved) {
-        throw new IllegalArgumentException("specify only one of --dry-run or --approved");
-      }
+      mode.require("rollback");
       FederationConfig cfg = ActionContext.validated(config.load());
       ProviderActionPolicy policy = ProviderActionPolicy.from(cfg);
       try (FederationStore store = state.openExisting()) {
