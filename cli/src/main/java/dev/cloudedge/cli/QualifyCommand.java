@@ -131,7 +131,7 @@ public final class QualifyCommand implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       TcpProxy.Mode mode = cutMode(partitionMode);
       // Validate the flags before anything is started or created (no evidence directory on a setup error).
-      QualificationRequest probe = request(harness, placeholderTopology(), ScenarioTimings.lab());
+      QualificationRequest probe = request(harness, flagCheckTopology(), ScenarioTimings.lab());
       Path dir = labDir != null ? labDir
           : Path.of(System.getProperty("java.io.tmpdir"), "cloudedge-lab-" + probe.runId());
       log(err, "starting the embedded lab in " + dir);
@@ -146,7 +146,8 @@ public final class QualifyCommand implements Callable<Integer> {
       }
     }
 
-    private static Topology placeholderTopology() {
+    /** A lab topology that exists only so the harness flags can be checked before the lab starts. */
+    private static Topology flagCheckTopology() {
       return new LabLayout(Path.of("/"), 1, 1, 1).topology();
     }
   }
