@@ -2,6 +2,7 @@ package dev.cloudedge.activities.node;
 
 import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.eventd.EventdRuntime;
+import dev.cloudedge.federation.eventd.ReloadResult;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,6 +31,14 @@ public interface NodeHost {
 
   /** Whether the runtime is serving. */
   boolean active();
+
+  /**
+   * Re-reads the config files and hands them to the running runtime ({@link EventdRuntime#reload}),
+   * so {@link #config()} and the runtime agree afterwards (an approved endpoint change, say).
+   *
+   * @throws IllegalArgumentException naming the file when the config cannot be loaded
+   */
+  ReloadResult reload();
 
   /** Restarts the runtime; returns once the new one serves (or throws naming why it cannot). */
   void restart() throws Exception;

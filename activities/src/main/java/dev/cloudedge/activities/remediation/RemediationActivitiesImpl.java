@@ -384,17 +384,16 @@ public final class RemediationActivitiesImpl implements RemediationActivities {
       j.releaseForRetry(rec.id(), attempt, "config write failed: " + e.getMessage(), Instant.now());
       throw RemediationFailureType.TRANSIENT.failure("write config of " + host.nodeName() + ": " + e.getMessage());
     }
-    FederationConfig cfg = config();
     ReloadResult reload;
     try {
-      reload = host.runtime().reload(cfg);
+      reload = host.reload();
     } catch (RuntimeException e) {
       String restored;
       try {
         if (change.backup() != null) {
           PeerEndpointEditor.restore(change.backup(), change.file());
         }
-        host.runtime().reload(config());
+        host.reload();
         restored = "backup restored and reloaded";
       } catch (IOException | RuntimeException r) {
         restored = "restoring the backup failed too: " + r.getMessage();

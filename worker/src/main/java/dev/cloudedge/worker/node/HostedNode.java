@@ -8,6 +8,7 @@ import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.eventd.EventdExtension;
 import dev.cloudedge.federation.eventd.EventdOptions;
 import dev.cloudedge.federation.eventd.EventdRuntime;
+import dev.cloudedge.federation.eventd.ReloadResult;
 import dev.cloudedge.federation.subscription.SubscriptionRuntime;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,6 +119,19 @@ public final class HostedNode implements NodeHost, AutoCloseable {
   @Override
   public boolean active() {
     return runtime != null;
+  }
+
+  @Override
+  public synchronized ReloadResult reload() {
+    FederationConfig next;
+    try {
+      next = ConfigLoader.load(configFiles);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    ReloadResult r = runtime().reload(next);
+    config = next;
+    return r;
   }
 
   @Override

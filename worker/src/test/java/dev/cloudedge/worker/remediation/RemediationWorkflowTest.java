@@ -239,6 +239,9 @@ class RemediationWorkflowTest {
     assertTrue(r.healthyAfter(), r.toString());
     String cfg = Files.readString(lab.senderConfig(), StandardCharsets.UTF_8);
     assertTrue(cfg.contains("endpoint: " + endpoint), cfg);
+    // The node's own view of its config follows the file, so later activities (the qualification
+    // doctor among them) see the fixed endpoint too.
+    assertEquals(endpoint, lab.lab.sender().config().peersOf(RemediationLab.GROUP).get(0).endpoint());
     try (var files = Files.list(lab.senderConfig().getParent())) {
       Path backup = files.filter(p -> p.getFileName().toString().startsWith("sender.yaml.bak-")
           || p.getFileName().toString().contains(".bak-")).findFirst().orElseThrow();
