@@ -15,6 +15,12 @@ class ReplayTest {
     WorkflowReplayer.replayWorkflowExecutionFromResource("qualification-history.json", QualificationWorkflowImpl.class);
   }
 
+  /** A run recorded before the lock-release wait (version "await-lock-release" absent) still replays. */
+  @Test
+  void qualificationWorkflowRecordedBeforeTheLockReleaseWaitReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource("qualification-history-v0.json", QualificationWorkflowImpl.class);
+  }
+
   @Test
   void scenarioWorkflowReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource("scenario-partition-history.json", ScenarioWorkflowImpl.class);
