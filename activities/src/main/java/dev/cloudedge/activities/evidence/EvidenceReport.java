@@ -3,7 +3,10 @@ package dev.cloudedge.activities.evidence;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cloudedge.workflows.qualification.QualificationRequest;
-import java.util.Map;
+import dev.cloudedge.workflows.qualification.Scenario;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -14,8 +17,21 @@ import java.util.TreeMap;
 final class EvidenceReport {
   private EvidenceReport() {}
 
+  private static int canonicalIndex(String scenario) {
+    for (Scenario sc : Scenario.values()) {
+      if (sc.wireName().equals(scenario)) {
+        return sc.ordinal();
+      }
+    }
+    return Integer.MAX_VALUE;
+  }
+
   static String render(QualificationRequest req, JsonNode meta, JsonNode prov, TreeMap<String, ObjectNode> files,
       JsonNode manifest) {
+    // Cycle by cycle, scenarios in canonical order (the file map is keyed by path, i.e. alphabetical).
+    List<ObjectNode> runs = new ArrayList<>(files.values());
+    runs.sort(Comparator.comparingInt((ObjectNode d) -> d.path("cycle").asInt())
+        .thenComparingInt(d -> canonicalIndex(d.path("scenario").asText())));
     StringBuilder b = new StringBuilder();
     JsonNode summary = meta.path("summary");
     b.append("# CloudEdge Federation operational qualification — ").append(req.runId()).append("\n\n");
@@ -40,8 +56,7 @@ final class EvidenceReport {
     b.append("\nTopology id `").append(prov.path("topology").path("id").asText()).append("`; receiver endpoint `")
         .append(prov.path("receiver").path("endpoint").asText()).append("`.\n");
     b.append("\n## Scenario results\n\n| Cycle | Scenario | Result | Duration (s) | Notes |\n|---|---|---|---|---|\n");
-    for (Map.Entry<String, ObjectNode> e : files.entrySet()) {
-      ObjectNode d = e.getValue();
+    for (ObjectNode d : runs) {
       String notes = d.path("reason").asText("");
       StringBuilder faults = new StringBuilder();
       for (JsonNode f : d.path("faults")) {
@@ -67,8 +82,8 @@ final class EvidenceReport {
         b.append("- `").append(g.asText()).append("`\n");
       }
     }
-    ObjectNode first = files.isEmpty() ? null : files.firstEntry().getValue();
-    ObjectNode last = files.isEmpty() ? null : files.lastEntry().getValue();
+    ObjectNode first = runs.isEmpty() ? null : runs.get(0);
+    ObjectNode last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
     b.append("\n## Doctor snapshots\n\n");
     doctor(b, "Before (first scenario, `" + (first == null ? "" : first.path("scenario").asText()) + "`)",
         first == null ? null : firstOf(first, "doctorBefore", "doctorJson", "doctorAfter"));
@@ -76,7 +91,7 @@ final class EvidenceReport {
         last == null ? null : firstOf(last, "doctorAfter", "doctorJson", "doctorBefore"));
     b.append("\n## Remediation plan (plan-only)\n\n");
     ObjectNode healthy = null;
-    for (ObjectNode d : files.values()) {
+    for (ObjectNode d : runs) {
       if (d.path("scenario").asText().equals("healthy")) {
         healthy = d;
       }
@@ -89,7 +104,7 @@ final class EvidenceReport {
     } else {
       b.append("No healthy-scenario plan in this run.\n");
     }
-    for (ObjectNode d : files.values()) {
+    for (ObjectNode d : runs) {
       JsonNode plan = d.path("faultRemediation").path("remediationPlan").path("actions");
       if (plan.isArray() && plan.size() > 0) {
         b.append("\nConfig-fault plan (cycle ").append(d.path("cycle").asInt()).append("):\n\n| Action | Group | Peer | Safe | Approval |\n|---|---|---|---|---|\n");
@@ -104,7 +119,7 @@ final class EvidenceReport {
     b.append("\n## Metrics verification\n\nFrom each node's eventd metrics (`routerd_eventd_*`, summed over series), read by the "
         + "healthy scenario of each cycle and around the security probes. Counters restart with the runtime (restart scenario).\n\n"
         + "| Cycle | Metric | Expectation | Observed | OK |\n|---|---|---|---|---|\n");
-    for (ObjectNode d : files.values()) {
+    for (ObjectNode d : runs) {
       int c = d.path("cycle").asInt();
       if (d.path("scenario").asText().equals("healthy") && d.has("metrics")) {
         JsonNode sm = d.path("metrics").path("sender");
