@@ -74,16 +74,7 @@ public final class AwsExecutor implements ProviderExecutor {
       return Results.invalidMode(mode);
     }
     Run r = new Run(s, mode.equals("dry-run") ? dryRunGuard(cli) : cli, mode.equals("dry-run"));
-    boolean routeTable = "route-table".equals(s.t("captureStrategy"));
-    return switch (s.action()) {
-      case "assign-secondary-ip" -> routeTable ? r.assignRoute() : r.assignIp();
-      case "unassign-secondary-ip" -> routeTable ? r.unassignRoute() : r.unassignIp();
-      case "assign-route-table-route" -> r.assignRoute();
-      case "unassign-route-table-route" -> r.unassignRoute();
-      case "ensure-forwarding-enabled" -> r.forwardingEnabled();
-      case "ensure-forwarding-disabled" -> r.forwardingDisabled();
-      default -> Results.unsupported(s.action());
-    };
+    return ActionOps.dispatch(s, r);
   }
 
   /** Parsed {@code describe-network-interfaces}. */
@@ -126,7 +117,7 @@ public final class AwsExecutor implements ProviderExecutor {
   }
 
   /** One request's context. */
-  private static final class Run {
+  private static final class Run implements ActionOps<RuntimeException> {
     final ExecuteActionRequest.Spec s;
     final Cli cli;
     final boolean dry;
@@ -159,7 +150,8 @@ public final class AwsExecutor implements ProviderExecutor {
       return cliFailure(action + " " + mode + ": " + what, e, hint, AUTH, Map.of());
     }
 
-    ExecuteActionResult assignIp() {
+    @Override
+    public ExecuteActionResult assignIp() {
       String err = need("nicRef", "target.nicRef (ENI id) is required", "region", "target.region is required",
           "address", "target.address is required");
       if (err != null) {
@@ -207,7 +199,8 @@ public final class AwsExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult unassignIp() {
+    @Override
+    public ExecuteActionResult unassignIp() {
       String err = need("nicRef", "target.nicRef (ENI id) is required", "region", "target.region is required",
           "address", "target.address is required");
       if (err != null) {
@@ -241,7 +234,8 @@ public final class AwsExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult forwardingEnabled() {
+    @Override
+    public ExecuteActionResult forwardingEnabled() {
       String err = need("nicRef", "target.nicRef (ENI id) is required", "region", "target.region is required");
       if (err != null) {
         return missing(action, err);
@@ -273,7 +267,8 @@ public final class AwsExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult forwardingDisabled() {
+    @Override
+    public ExecuteActionResult forwardingDisabled() {
       String err = need("nicRef", "target.nicRef (ENI id) is required", "region", "target.region is required");
       if (err != null) {
         return missing(action, err);
@@ -305,7 +300,8 @@ public final class AwsExecutor implements ProviderExecutor {
       return parseRoutes(cli.run(List.of("ec2", "describe-route-tables", "--route-table-ids", rt, "--region", region)));
     }
 
-    ExecuteActionResult assignRoute() {
+    @Override
+    public ExecuteActionResult assignRoute() {
       String err = need("routeTableRef", "target.routeTableRef is required", "nicRef",
           "target.nicRef (ENI id) is required", "region", "target.region is required", "address",
           "target.address is required");
@@ -356,7 +352,8 @@ public final class AwsExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult unassignRoute() {
+    @Override
+    public ExecuteActionResult unassignRoute() {
       String err = need("routeTableRef", "target.routeTableRef is required", "nicRef",
           "target.nicRef (ENI id) is required", "region", "target.region is required", "address",
           "target.address is required");

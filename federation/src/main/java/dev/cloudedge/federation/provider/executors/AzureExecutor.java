@@ -241,18 +241,9 @@ public final class AzureExecutor implements ProviderExecutor {
       cli = dryRunGuard(cli);
     }
     Run r = new Run(s, cli, mode.equals("dry-run"));
-    boolean routeTable = "route-table".equals(s.t("captureStrategy"));
     ExecuteActionResult res;
     try {
-      res = switch (s.action()) {
-        case "assign-secondary-ip" -> routeTable ? r.assignRoute() : r.assignIp();
-        case "unassign-secondary-ip" -> routeTable ? r.unassignRoute() : r.unassignIp();
-        case "assign-route-table-route" -> r.assignRoute();
-        case "unassign-route-table-route" -> r.unassignRoute();
-        case "ensure-forwarding-enabled" -> r.forwardingEnabled();
-        case "ensure-forwarding-disabled" -> r.forwardingDisabled();
-        default -> Results.unsupported(s.action());
-      };
+      res = ActionOps.dispatch(s, r);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       res = failed(s.action() + " " + mode + ": interrupted", "interrupted", Map.of());
@@ -318,7 +309,7 @@ public final class AzureExecutor implements ProviderExecutor {
     return "";
   }
 
-  private final class Run {
+  private final class Run implements ActionOps<InterruptedException> {
     final ExecuteActionRequest.Spec s;
     final Cli cli;
     final boolean dry;
@@ -423,7 +414,8 @@ public final class AzureExecutor implements ProviderExecutor {
       return null;
     }
 
-    ExecuteActionResult assignIp() throws InterruptedException {
+    @Override
+    public ExecuteActionResult assignIp() throws InterruptedException {
       String err = secondaryIpMissing();
       if (err != null) {
         return missing(action, err);
@@ -525,7 +517,8 @@ public final class AzureExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult unassignIp() throws InterruptedException {
+    @Override
+    public ExecuteActionResult unassignIp() throws InterruptedException {
       String err = secondaryIpMissing();
       if (err != null) {
         return missing(action, err);
@@ -573,7 +566,8 @@ public final class AzureExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult forwardingEnabled() {
+    @Override
+    public ExecuteActionResult forwardingEnabled() {
       if (nicRef.isEmpty()) {
         return missing(action, "target.nicRef (NIC resource id) is required");
       }
@@ -600,7 +594,8 @@ public final class AzureExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult forwardingDisabled() {
+    @Override
+    public ExecuteActionResult forwardingDisabled() {
       if (nicRef.isEmpty()) {
         return missing(action, "target.nicRef (NIC resource id) is required");
       }
@@ -665,7 +660,8 @@ public final class AzureExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult assignRoute() {
+    @Override
+    public ExecuteActionResult assignRoute() {
       String err = routeMissing();
       if (err != null) {
         return missing(action, err);
@@ -720,7 +716,8 @@ public final class AzureExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult unassignRoute() {
+    @Override
+    public ExecuteActionResult unassignRoute() {
       String err = routeMissing();
       if (err != null) {
         return missing(action, err);

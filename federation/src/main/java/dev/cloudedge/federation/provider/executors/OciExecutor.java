@@ -109,16 +109,7 @@ public final class OciExecutor implements ProviderExecutor {
       return Results.invalidMode(mode);
     }
     Run r = new Run(s, mode.equals("dry-run") ? dryRunGuard(cli) : cli, mode.equals("dry-run"));
-    boolean routeTable = "route-table".equals(s.t("captureStrategy"));
-    return switch (s.action()) {
-      case "assign-secondary-ip" -> routeTable ? r.assignRoute() : r.assignIp();
-      case "unassign-secondary-ip" -> routeTable ? r.unassignRoute() : r.unassignIp();
-      case "assign-route-table-route" -> r.assignRoute();
-      case "unassign-route-table-route" -> r.unassignRoute();
-      case "ensure-forwarding-enabled" -> r.forwardingEnabled();
-      case "ensure-forwarding-disabled" -> r.forwardingDisabled();
-      default -> Results.unsupported(s.action());
-    };
+    return ActionOps.dispatch(s, r);
   }
 
   /** A private IP of a VNIC. */
@@ -141,7 +132,7 @@ public final class OciExecutor implements ProviderExecutor {
     return patterns.stream().anyMatch(t::contains);
   }
 
-  private static final class Run {
+  private static final class Run implements ActionOps<RuntimeException> {
     final ExecuteActionRequest.Spec s;
     final Cli cli;
     final boolean dry;
@@ -192,7 +183,8 @@ public final class OciExecutor implements ProviderExecutor {
       return null;
     }
 
-    ExecuteActionResult assignIp() {
+    @Override
+    public ExecuteActionResult assignIp() {
       String err = need("nicRef", "target.nicRef (VNIC OCID) is required", "address", "target.address is required");
       if (err != null) {
         return missing(action, err);
@@ -241,7 +233,8 @@ public final class OciExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult unassignIp() {
+    @Override
+    public ExecuteActionResult unassignIp() {
       String err = need("nicRef", "target.nicRef (VNIC OCID) is required", "address", "target.address is required");
       if (err != null) {
         return missing(action, err);
@@ -277,7 +270,8 @@ public final class OciExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult forwardingEnabled() {
+    @Override
+    public ExecuteActionResult forwardingEnabled() {
       String err = need("nicRef", "target.nicRef (VNIC OCID) is required");
       if (err != null) {
         return missing(action, err);
@@ -306,7 +300,8 @@ public final class OciExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult forwardingDisabled() {
+    @Override
+    public ExecuteActionResult forwardingDisabled() {
       String err = need("nicRef", "target.nicRef (VNIC OCID) is required");
       if (err != null) {
         return missing(action, err);
@@ -371,7 +366,8 @@ public final class OciExecutor implements ProviderExecutor {
       return out;
     }
 
-    ExecuteActionResult assignRoute() {
+    @Override
+    public ExecuteActionResult assignRoute() {
       String err = need("routeTableRef", "target.routeTableRef is required", "nicRef",
           "target.nicRef (VNIC OCID) is required", "address", "target.address is required", "nextHopIPAddress",
           "target.nextHopIPAddress is required");
@@ -436,7 +432,8 @@ public final class OciExecutor implements ProviderExecutor {
       }
     }
 
-    ExecuteActionResult unassignRoute() {
+    @Override
+    public ExecuteActionResult unassignRoute() {
       String err = need("routeTableRef", "target.routeTableRef is required", "address", "target.address is required");
       if (err != null) {
         return missing(action, err);
