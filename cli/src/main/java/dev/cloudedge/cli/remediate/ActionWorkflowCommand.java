@@ -184,31 +184,14 @@ public final class ActionWorkflowCommand implements Callable<Integer> {
             + " (it may have finished: the decision window is closed)");
       }
       RemediateCommand.printWhere(out, temporal, c, workflowId, RemediateCommand.runIdOf(c, workflowId));
-      long deadline = System.nanoTime() + RemediateCommand.FEEDBACK_WAIT.toNanos();
-      while (System.nanoTime() < deadline) {
+      return DecisionFeedback.await(spec, () -> {
         ProviderActionStatus s = wf.status();
         if (requestId.equals(s.decisionRequestId())) {
-          out.println("accepted: " + s.decision());
-          out.flush();
-          return ExitCodes.OK;
+          return Optional.of(new DecisionFeedback.Outcome(true, s.decision()));
         }
-        Optional<ProviderActionWorkflow.Refused> no = s.refused().stream()
-            .filter(r -> r.requestId().equals(requestId)).findFirst();
-        if (no.isPresent()) {
-          spec.commandLine().getErr().println("cloudedge: refused: " + no.get().reason());
-          spec.commandLine().getErr().flush();
-          return ExitCodes.FAILED;
-        }
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      out.println("sent; the workflow has not processed it yet");
-      out.flush();
-      return ExitCodes.INCOMPLETE;
+        return s.refused().stream().filter(r -> r.requestId().equals(requestId)).findFirst()
+            .map(r -> new DecisionFeedback.Outcome(false, r.reason()));
+      }, "sent; the workflow has not processed it yet");
     }
   }
 

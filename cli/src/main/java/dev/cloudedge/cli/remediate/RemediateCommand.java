@@ -54,8 +54,6 @@ public final class RemediateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-  /** How long approve/reject wait for the workflow to register the signal. */
-  static final Duration FEEDBACK_WAIT = Duration.ofSeconds(15);
 
   @Override
   public Integer call() {
@@ -267,31 +265,16 @@ public final class RemediateCommand implements Callable<Integer> {
             + " (it may have finished: the decision window is closed)");
       }
       printWhere(out, temporal, c, workflowId, runIdOf(c, workflowId));
-      long deadline = System.nanoTime() + FEEDBACK_WAIT.toNanos();
-      while (System.nanoTime() < deadline) {
+      return DecisionFeedback.await(spec, () -> {
         RemediationStatus s = wf.status();
         Optional<Decision> ok = s.decisions().stream().filter(d -> d.requestId().equals(requestId)).findFirst();
         if (ok.isPresent()) {
-          out.println("accepted: " + ok.get().key() + " " + ok.get().decision() + " by " + ok.get().by());
-          out.flush();
-          return ExitCodes.OK;
+          return Optional.of(new DecisionFeedback.Outcome(true,
+              ok.get().key() + " " + ok.get().decision() + " by " + ok.get().by()));
         }
-        Optional<RefusedSignal> no = s.refused().stream().filter(r -> r.requestId().equals(requestId)).findFirst();
-        if (no.isPresent()) {
-          spec.commandLine().getErr().println("cloudedge: refused: " + no.get().reason());
-          spec.commandLine().getErr().flush();
-          return ExitCodes.FAILED;
-        }
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      out.println("sent; the workflow has not processed it yet (see `cloudedge remediate status " + workflowId + "`)");
-      out.flush();
-      return ExitCodes.INCOMPLETE;
+        return s.refused().stream().filter(r -> r.requestId().equals(requestId)).findFirst()
+            .map(r -> new DecisionFeedback.Outcome(false, r.reason()));
+      }, "sent; the workflow has not processed it yet (see `cloudedge remediate status " + workflowId + "`)");
     }
   }
 
