@@ -334,10 +334,7 @@ public final class FederationStore implements AutoCloseable {
   public List<EventRecord> listEvents(String group, boolean includeExpired, long nowUnix) {
     StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM federation_events WHERE 1=1");
     List<Object> args = new ArrayList<>();
-    if (group != null && !group.isEmpty()) {
-      sql.append(" AND group_name = ?");
-      args.add(group);
-    }
+    filter(sql, args, " AND group_name = ?", group);
     if (!includeExpired) {
       sql.append(" AND (expires_at IS NULL OR expires_at = 0 OR expires_at >= ?)");
       args.add(nowUnix);
@@ -500,14 +497,8 @@ public final class FederationStore implements AutoCloseable {
     StringBuilder sql = new StringBuilder(
         "UPDATE event_deliveries SET next_attempt_at_ms = NULL WHERE status = 'failed'");
     List<Object> args = new ArrayList<>();
-    if (peer != null && !peer.isEmpty()) {
-      sql.append(" AND peer = ?");
-      args.add(peer);
-    }
-    if (group != null && !group.isEmpty()) {
-      sql.append(" AND event_id IN (SELECT id FROM federation_events WHERE group_name = ?)");
-      args.add(group);
-    }
+    filter(sql, args, " AND peer = ?", peer);
+    filter(sql, args, " AND event_id IN (SELECT id FROM federation_events WHERE group_name = ?)", group);
     return update(sql.toString(), args.toArray());
   }
 
@@ -536,14 +527,8 @@ public final class FederationStore implements AutoCloseable {
   public List<DeliveryRecord> listDeliveries(String eventId, String peer) {
     StringBuilder sql = new StringBuilder("SELECT " + DELIVERY_COLUMNS + " FROM event_deliveries d WHERE 1=1");
     List<Object> args = new ArrayList<>();
-    if (eventId != null && !eventId.isEmpty()) {
-      sql.append(" AND d.event_id = ?");
-      args.add(eventId);
-    }
-    if (peer != null && !peer.isEmpty()) {
-      sql.append(" AND d.peer = ?");
-      args.add(peer);
-    }
+    filter(sql, args, " AND d.event_id = ?", eventId);
+    filter(sql, args, " AND d.peer = ?", peer);
     sql.append(" ORDER BY d.id");
     return query(sql.toString(), args, FederationStore::readDelivery);
   }
@@ -562,18 +547,9 @@ public final class FederationStore implements AutoCloseable {
     } else {
       sql.append(" WHERE 1=1");
     }
-    if (eventId != null && !eventId.isEmpty()) {
-      sql.append(" AND d.event_id = ?");
-      args.add(eventId);
-    }
-    if (peer != null && !peer.isEmpty()) {
-      sql.append(" AND d.peer = ?");
-      args.add(peer);
-    }
-    if (status != null && !status.isEmpty()) {
-      sql.append(" AND d.status = ?");
-      args.add(status);
-    }
+    filter(sql, args, " AND d.event_id = ?", eventId);
+    filter(sql, args, " AND d.peer = ?", peer);
+    filter(sql, args, " AND d.status = ?", status);
     sql.append(" ORDER BY d.event_id, d.peer");
     return query(sql.toString(), args, FederationStore::readDelivery);
   }
@@ -594,18 +570,9 @@ public final class FederationStore implements AutoCloseable {
         FROM event_deliveries d JOIN federation_events e ON d.event_id = e.id WHERE 1=1""");
     List<Object> args = new ArrayList<>();
     args.add(nowUnix);
-    if (group != null && !group.isEmpty()) {
-      sql.append(" AND e.group_name = ?");
-      args.add(group);
-    }
-    if (peer != null && !peer.isEmpty()) {
-      sql.append(" AND d.peer = ?");
-      args.add(peer);
-    }
-    if (type != null && !type.isEmpty()) {
-      sql.append(" AND e.type = ?");
-      args.add(type);
-    }
+    filter(sql, args, " AND e.group_name = ?", group);
+    filter(sql, args, " AND d.peer = ?", peer);
+    filter(sql, args, " AND e.type = ?", type);
     if (!includeExpired) {
       sql.append(" AND (e.expires_at IS NULL OR e.expires_at = 0 OR e.expires_at >= ?)");
       args.add(nowUnix);
@@ -648,6 +615,14 @@ public final class FederationStore implements AutoCloseable {
         return ps.executeUpdate();
       }
     });
+  }
+
+  /** Appends {@code clause} (one {@code ?}) and its argument when {@code value} is non-empty; empty means any. */
+  private static void filter(StringBuilder sql, List<Object> args, String clause, String value) {
+    if (value != null && !value.isEmpty()) {
+      sql.append(clause);
+      args.add(value);
+    }
   }
 
   private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
