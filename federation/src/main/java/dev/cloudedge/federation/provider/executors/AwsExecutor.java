@@ -117,37 +117,14 @@ public final class AwsExecutor implements ProviderExecutor {
   }
 
   /** One request's context. */
-  private static final class Run implements ActionOps<RuntimeException> {
-    final ExecuteActionRequest.Spec s;
-    final Cli cli;
-    final boolean dry;
-    final String mode;
-    final String action;
-
+  private static final class Run extends ExecutorRun<RuntimeException> {
     Run(ExecuteActionRequest.Spec s, Cli cli, boolean dry) {
-      this.s = s;
-      this.cli = cli;
-      this.dry = dry;
-      this.mode = s.mode();
-      this.action = s.action();
-    }
-
-    private String need(String... keysAndErrors) {
-      for (int i = 0; i < keysAndErrors.length; i += 2) {
-        if (s.t(keysAndErrors[i]).isEmpty()) {
-          return keysAndErrors[i + 1];
-        }
-      }
-      return null;
+      super(s, cli, dry, AUTH);
     }
 
     private Eni describe(String eni, String region) throws CliException {
       return parseEni(cli.run(List.of("ec2", "describe-network-interfaces", "--network-interface-ids", eni,
           "--region", region)), eni);
-    }
-
-    private ExecuteActionResult fail(String what, CliException e, String hint) {
-      return cliFailure(action + " " + mode + ": " + what, e, hint, AUTH, Map.of());
     }
 
     @Override

@@ -309,31 +309,18 @@ public final class AzureExecutor implements ProviderExecutor {
     return "";
   }
 
-  private final class Run implements ActionOps<InterruptedException> {
-    final ExecuteActionRequest.Spec s;
-    final Cli cli;
-    final boolean dry;
-    final String action;
-    final String mode;
+  private final class Run extends ExecutorRun<InterruptedException> {
     final String nicRef;
     final String rg;
     final String nic;
 
     Run(ExecuteActionRequest.Spec s, Cli cli, boolean dry) {
-      this.s = s;
-      this.cli = cli;
-      this.dry = dry;
-      this.action = s.action();
-      this.mode = s.mode();
+      super(s, cli, dry, AUTH);
       this.nicRef = s.t("nicRef");
       String g = s.t("resourceGroup");
       this.rg = g.isEmpty() ? segment(nicRef, "resourceGroups") : g;
       String n = s.t("nicName");
       this.nic = n.isEmpty() ? (nicRef.contains("/") ? segment(nicRef, "networkInterfaces") : nicRef) : n;
-    }
-
-    private ExecuteActionResult fail(String what, CliException e, String hint) {
-      return Results.cliFailure(action + " " + mode + ": " + what, e, hint, AUTH, Map.of());
     }
 
     private JsonNode json(String out) throws CliException {

@@ -132,32 +132,9 @@ public final class OciExecutor implements ProviderExecutor {
     return patterns.stream().anyMatch(t::contains);
   }
 
-  private static final class Run implements ActionOps<RuntimeException> {
-    final ExecuteActionRequest.Spec s;
-    final Cli cli;
-    final boolean dry;
-    final String action;
-    final String mode;
-
+  private static final class Run extends ExecutorRun<RuntimeException> {
     Run(ExecuteActionRequest.Spec s, Cli cli, boolean dry) {
-      this.s = s;
-      this.cli = cli;
-      this.dry = dry;
-      this.action = s.action();
-      this.mode = s.mode();
-    }
-
-    private String need(String... kv) {
-      for (int i = 0; i < kv.length; i += 2) {
-        if (s.t(kv[i]).isEmpty()) {
-          return kv[i + 1];
-        }
-      }
-      return null;
-    }
-
-    private ExecuteActionResult fail(String what, CliException e, String hint) {
-      return cliFailure(action + " " + mode + ": " + what, e, hint, AUTH, Map.of());
+      super(s, cli, dry, AUTH);
     }
 
     private JsonNode vnicGet(String vnic) throws CliException {
