@@ -148,7 +148,7 @@ public final class QualifyCommand implements Callable<Integer> {
 
     /** A lab topology that exists only so the harness flags can be checked before the lab starts. */
     private static Topology flagCheckTopology() {
-      return new LabLayout(Path.of("/"), 1, 1, 1).topology();
+      return new LabLayout(Path.of("/"), 1, 1, 1, 1).topology();
     }
   }
 

@@ -9,10 +9,13 @@ import dev.cloudedge.federation.config.Kinds;
 import dev.cloudedge.federation.config.Resource;
 import dev.cloudedge.federation.doctor.CanonicalJson;
 import dev.cloudedge.federation.doctor.Check;
+import dev.cloudedge.federation.doctor.DoctorState;
 import dev.cloudedge.federation.doctor.FederationDoctor;
 import dev.cloudedge.federation.doctor.RemediationAction;
 import dev.cloudedge.federation.doctor.SloGroupStatus;
+import dev.cloudedge.federation.event.EventCodec;
 import dev.cloudedge.federation.event.FederationEvent;
+import dev.cloudedge.federation.eventd.NodeTuning;
 import dev.cloudedge.federation.security.GroupKeys;
 import dev.cloudedge.federation.security.Hmac;
 import dev.cloudedge.federation.security.Secret;
@@ -92,8 +95,7 @@ public final class NodeActivitiesImpl implements NodeActivities {
   public List<DeliveryRow> deliveries(DeliveryQuery q) {
     List<DeliveryRow> out = new ArrayList<>();
     for (DeliveryRecord d : store().listDeliveriesFiltered(q.group(), q.eventId(), "", "")) {
-      out.add(new DeliveryRow(d.eventId(), d.peer(), d.status(), d.attempts(), d.lastError() == null ? "" : d.lastError(),
-          epoch(d.eventExpiresAt())));
+      out.add(row(d));
     }
     return out;
   }
@@ -122,22 +124,64 @@ public final class NodeActivitiesImpl implements NodeActivities {
 
   @Override
   public DoctorReport doctor(DoctorRequest r) {
+    FederationConfig config = withOverlay(r.overlayYaml());
+    try {
+      return report(FederationDoctor.diagnose(config, host.stateFile(), Instant.now(), r.remediationPlan()));
+    } catch (Exception e) {
+      throw infra("doctor on " + host.nodeName(), e);
+    }
+  }
+
+  @Override
+  public PlanStability planStability(PlanStabilityRequest r) {
+    if (r.shuffles() < 1) {
+      throw QualificationFailureType.INVALID_REQUEST.failure("planStability: shuffles must be at least 1, got " + r.shuffles());
+    }
+    FederationConfig config = withOverlay(r.overlayYaml());
+    Instant now = Instant.now();
+    List<String> digests = new ArrayList<>();
+    List<List<String>> orders = new ArrayList<>();
+    DoctorReport first = null;
+    try (ShuffledDoctorState state = new ShuffledDoctorState(DoctorState.open(host.stateFile()))) {
+      for (int i = 0; i <= r.shuffles(); i++) {
+        FederationConfig c = config;
+        if (i > 0) {
+          List<Resource> res = new ArrayList<>(config.resources());
+          java.util.Collections.shuffle(res, new java.util.Random(7919L * i));
+          c = new FederationConfig(config.files(), res);
+        }
+        DoctorReport rep = report(FederationDoctor.diagnose(c, state.seed(i == 0 ? 0 : 104729L * i), now, true));
+        if (first == null) {
+          first = rep;
+        }
+        digests.add(rep.planDigest());
+        List<String> order = new ArrayList<>();
+        for (PlanAction a : rep.actions()) {
+          order.add(a.action() + " " + a.targetGroup() + "/" + a.targetPeer());
+        }
+        orders.add(order);
+      }
+    } catch (Exception e) {
+      throw infra("plan stability on " + host.nodeName(), e);
+    }
+    return new PlanStability(first, digests, orders);
+  }
+
+  private FederationConfig withOverlay(String overlayYaml) {
     FederationConfig config = host.config();
-    if (r.overlayYaml() != null && !r.overlayYaml().isBlank()) {
+    if (overlayYaml != null && !overlayYaml.isBlank()) {
       try {
-        for (Resource res : ConfigLoader.parse(r.overlayYaml(), "config-fault overlay")) {
+        for (Resource res : ConfigLoader.parse(overlayYaml, "config-fault overlay")) {
           config = config.withResource(res);
         }
       } catch (ConfigException e) {
         throw QualificationFailureType.INVALID_REQUEST.failure("overlay: " + e.getMessage());
       }
     }
-    dev.cloudedge.federation.doctor.DoctorReport rep;
-    try {
-      rep = FederationDoctor.diagnose(config, host.stateFile(), Instant.now(), r.remediationPlan());
-    } catch (Exception e) {
-      throw infra("doctor on " + host.nodeName(), e);
-    }
+    return config;
+  }
+
+  private static DoctorReport report(dev.cloudedge.federation.doctor.DoctorReport rep) {
     List<DoctorCheck> checks = new ArrayList<>();
     for (Check c : rep.checks()) {
       checks.add(new DoctorCheck(c.code() == null ? "" : c.code().wire(), c.name(), c.status().wire()));
@@ -159,7 +203,9 @@ public final class NodeActivitiesImpl implements NodeActivities {
           for (dev.cloudedge.federation.doctor.SloViolation x : g.violations()) {
             v.add(new SloViolation(x.check(), x.severity().wire()));
           }
-          groups.add(new SloGroup(g.group(), g.defined(), CanonicalJson.string(g.thresholds()), v));
+          groups.add(new SloGroup(g.group(), g.defined(), CanonicalJson.string(g.thresholds()), v,
+              g.thresholds().lagWarnSeconds(), g.thresholds().lagFailSeconds(), g.thresholds().expiresSoonSeconds(),
+              g.thresholds().maxPendingRuns(), g.thresholds().maxFailedRuns()));
         }
       }
     }
@@ -205,7 +251,7 @@ public final class NodeActivitiesImpl implements NodeActivities {
       o.put("completedAt", rs.getString(9) == null ? "" : rs.getString(9));
       o.put("error", rs.getString(10) == null ? "" : rs.getString(10));
       return new SubscriptionRunRow(rs.getLong(1), rs.getString(3), rs.getString(6),
-          rs.getString(10) == null ? "" : rs.getString(10), o.toString());
+          rs.getString(10) == null ? "" : rs.getString(10), o.toString(), rs.getInt(7));
     });
   }
 
@@ -291,6 +337,140 @@ public final class NodeActivitiesImpl implements NodeActivities {
     return new InetSocketAddress(h, port);
   }
 
+  private static DeliveryRow row(DeliveryRecord d) {
+    return new DeliveryRow(d.eventId(), d.peer(), d.status(), d.attempts(), d.lastError() == null ? "" : d.lastError(),
+        epoch(d.eventExpiresAt()), millis(d.lastAttemptAt()), millis(d.deliveredAt()));
+  }
+
+  private static long millis(Instant t) {
+    return t == null ? 0 : t.toEpochMilli();
+  }
+
+  @Override
+  public ConfigFacts configFacts() {
+    FederationConfig config = host.config();
+    List<GroupFacts> groups = new ArrayList<>();
+    for (Kinds.EventGroup g : config.eventGroups()) {
+      List<String> peers = new ArrayList<>();
+      for (Kinds.EventPeer p : config.peersOf(g.name())) {
+        peers.add(p.nodeName());
+      }
+      // The SLO as written, not as the doctor resolves it: the scenario judges the doctor with it.
+      Optional<Kinds.FederationSlo> slo = config.federationSlos().stream()
+          .filter(x -> x.groupRef().equals(g.name())).findFirst();
+      Kinds.SloDelivery d = slo.map(x -> x.spec().delivery()).orElse(new Kinds.SloDelivery(0, 0, 0));
+      Kinds.SloSubscription su = slo.map(x -> x.spec().subscription()).orElse(new Kinds.SloSubscription(0, 0));
+      groups.add(new GroupFacts(g.name(), g.nodeName(), peers, slo.isPresent(), d.lagWarnSeconds(), d.lagFailSeconds(),
+          d.expiresSoonSeconds(), su.maxPendingRuns(), su.maxFailedRuns()));
+    }
+    NodeTuning t;
+    try {
+      t = NodeTuning.of(config, host.nodeName());
+    } catch (RuntimeException e) {
+      throw QualificationFailureType.PREFLIGHT.failure("EventNode of " + host.nodeName() + ": " + e.getMessage());
+    }
+    return new ConfigFacts(host.nodeName(), groups, new PushPolicy(t.pushInterval().toMillis(), t.retry().maxAttempts(),
+        t.retry().baseBackoff().toMillis(), t.retry().maxBackoff().toMillis(), t.retry().maxTickBackoff().toMillis()));
+  }
+
+  @Override
+  public RuntimeRestart stopRuntime(FaultRequest request) {
+    long before = host.runtimeInstanceId();
+    try {
+      host.stop();
+    } catch (RuntimeException e) {
+      throw infra("stop eventd on " + host.nodeName(), e);
+    }
+    return new RuntimeRestart(before, 0, host.active());
+  }
+
+  @Override
+  public RuntimeRestart startRuntime(FaultRequest request) {
+    long before = host.active() ? host.runtimeInstanceId() : 0;
+    try {
+      host.start();
+    } catch (Exception e) {
+      throw infra("start eventd on " + host.nodeName(), e);
+    }
+    return new RuntimeRestart(before, host.runtimeInstanceId(), host.active());
+  }
+
+  @Override
+  public List<DeliveryRow> recordWhileStopped(EmitRequest r) {
+    if (host.active()) {
+      throw QualificationFailureType.INVALID_REQUEST.failure("recordWhileStopped: eventd on " + host.nodeName() + " is running");
+    }
+    if (r.ttlSeconds() <= 0) {
+      throw QualificationFailureType.INVALID_REQUEST.failure("ttlSeconds must be positive, got " + r.ttlSeconds());
+    }
+    Instant now = Instant.now();
+    FederationEvent ev = new FederationEvent(r.id(), r.group(), host.nodeName(), r.type(), r.subject(), "", Map.of(),
+        now, now.plusSeconds(r.ttlSeconds()));
+    List<DeliveryRow> out = new ArrayList<>();
+    try (FederationStore st = FederationStore.open(host.stateFile())) {
+      st.recordEvent(ev, now);
+      for (Kinds.EventPeer p : host.config().peersOf(r.group())) {
+        if (p.matches(ev.type(), ev.subject())) {
+          st.enqueueDelivery(ev.id(), p.nodeName());
+        }
+      }
+      for (DeliveryRecord d : st.listDeliveriesFiltered(r.group(), r.id(), "", "")) {
+        out.add(row(d));
+      }
+    } catch (RuntimeException e) {
+      throw infra("record " + r.id() + " in " + host.stateFile(), e);
+    }
+    return out;
+  }
+
+  @Override
+  public PushReply pushStored(PushStoredRequest r) {
+    EventRecord stored = store().getEvent(r.eventId()).orElseThrow(() ->
+        QualificationFailureType.INVALID_REQUEST.failure("pushStored: no event " + r.eventId() + " on " + host.nodeName()));
+    Secret key = signingKey(r.group());
+    byte[] body = EventCodec.encode(stored.event());
+    long now = Instant.now().getEpochSecond();
+    HttpRequest req = HttpRequest.newBuilder(URI.create(r.endpoint().replaceAll("/+$", "") + "/v1/events"))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .header("X-Routerd-Timestamp", Long.toString(now)).header("X-Routerd-Signature", Hmac.sign(key, now, body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    return reply(req);
+  }
+
+  /** Sends {@code req} and reads the receiver's {@code accepted}/{@code duplicate} answer. */
+  private PushReply reply(HttpRequest req) {
+    try {
+      HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      String text = res.body() == null ? "" : res.body();
+      boolean accepted = false;
+      boolean duplicate = false;
+      try {
+        JsonNode n = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(text);
+        accepted = n != null && n.path("accepted").asBoolean(false);
+        duplicate = n != null && n.path("duplicate").asBoolean(false);
+      } catch (IOException notJson) {
+        // An error text: status and body say what happened.
+      }
+      return new PushReply(Integer.toString(res.statusCode()), accepted, duplicate,
+          text.length() > 1024 ? text.substring(0, 1024) : text);
+    } catch (IOException e) {
+      return new PushReply("000", false, false, e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new PushReply("000", false, false, "interrupted");
+    }
+  }
+
+  private Secret signingKey(String group) {
+    Kinds.EventGroup g = host.config().eventGroup(group)
+        .orElseThrow(() -> QualificationFailureType.PREFLIGHT.failure("EventGroup " + group + " not configured on " + host.nodeName()));
+    try {
+      return GroupKeys.load(g.spec().auth()).signing();
+    } catch (RuntimeException e) {
+      throw QualificationFailureType.PREFLIGHT.failure("cannot load the signing key of group " + group + " on " + host.nodeName());
+    }
+  }
+
   @Override
   public SecurityProbeResult securityProbes(SecurityProbeRequest r) {
     Kinds.EventGroup g = host.config().eventGroup(r.group())
@@ -326,7 +506,30 @@ public final class NodeActivitiesImpl implements NodeActivities {
     out.add(get(target));
     out.add(new ProbeStatus("oversizedStatus", "correctly signed POST with a body over 1 MiB", "413",
         oversized(target, huge, Long.toString(now), Hmac.sign(key, now, huge))));
+    if (r.wrongGroupEventId() != null && !r.wrongGroupEventId().isEmpty()) {
+      byte[] other = EventCodec.encode(probeEvent(r.wrongGroupEventId(), r.otherGroup()));
+      out.add(probe("wrongGroupStatus", "correctly signed event of group " + r.otherGroup() + " sent to group "
+          + r.group() + "'s receiver", "400", target, other, "application/json", Long.toString(now), Hmac.sign(key, now, other)));
+    }
+    if (r.replayEventId() != null && !r.replayEventId().isEmpty()) {
+      byte[] ev = EventCodec.encode(probeEvent(r.replayEventId(), r.group()));
+      HttpRequest once = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
+          .header("Content-Type", "application/json").header("X-Routerd-Timestamp", Long.toString(now))
+          .header("X-Routerd-Signature", Hmac.sign(key, now, ev)).POST(HttpRequest.BodyPublishers.ofByteArray(ev)).build();
+      PushReply first = reply(once);
+      out.add(new ProbeStatus("replayFirstStatus", "a valid signed event", "200 duplicate=false",
+          first.status() + " duplicate=" + first.duplicate()));
+      PushReply again = reply(once);
+      out.add(new ProbeStatus("replayStatus", "the same signed request replayed byte for byte", "200 duplicate=true",
+          again.status() + " duplicate=" + again.duplicate()));
+    }
     return new SecurityProbeResult(out);
+  }
+
+  private FederationEvent probeEvent(String id, String group) {
+    Instant t = Instant.now();
+    return new FederationEvent(id, group, host.nodeName(), "routerd.client.ipv4.observed", "10.99.6.9/32", "", Map.of(),
+        t, t.plusSeconds(600));
   }
 
   private ProbeStatus probe(String key, String what, String expected, URI target, byte[] body, String contentType,

@@ -43,6 +43,12 @@ public interface NodeHost {
   /** Restarts the runtime; returns once the new one serves (or throws naming why it cannot). */
   void restart() throws Exception;
 
+  /** Stops the runtime; the state file stays as it is. No-op when stopped. */
+  void stop();
+
+  /** Starts the runtime again on the same state file; no-op when it runs. */
+  void start() throws Exception;
+
   /** How the runtime is managed, recorded as {@code eventdUnit} in provenance. */
   String runtimeUnit();
 

@@ -20,15 +20,17 @@ import java.util.Properties;
 /**
  * The files of the local lab, generated once into a lab directory: a config per node, the group
  * secrets (0600, in a 0700 directory), the test plugin, the ports (kept so a restart reuses them)
- * and state files. Sender and receiver are on loopback; the sender's peer endpoint for group A is
- * the proxy, so the proxy can cut A's traffic for real.
+ * and state files. Sender and receiver are on loopback and peer each other in group A, as real
+ * deployments do: the sender's endpoint for the receiver is the proxy, so the proxy can cut that
+ * direction for real, and the receiver pushes its own events straight to the sender.
  *
  * @param dir the lab directory
  * @param receiverPortA the receiver's listen port for group A
  * @param receiverPortB the receiver's listen port for group B
  * @param proxyPort the proxy's port (the sender's endpoint for A)
+ * @param senderPortA the sender's listen port for group A (the receiver's endpoint for the sender)
  */
-public record LabLayout(Path dir, int receiverPortA, int receiverPortB, int proxyPort) {
+public record LabLayout(Path dir, int receiverPortA, int receiverPortB, int proxyPort, int senderPortA) {
   public static final String SENDER = "fedqual-sender";
   public static final String RECEIVER = "fedqual-receiver";
   public static final String GROUP_A = "fedqual-primary";
@@ -47,20 +49,30 @@ public record LabLayout(Path dir, int receiverPortA, int receiverPortB, int prox
       try (Reader r = Files.newBufferedReader(ports, StandardCharsets.UTF_8)) {
         p.load(r);
       }
+      // A lab directory from before the nodes peered both ways has no sender port yet.
+      String sender = p.getProperty("senderPortA");
       l = new LabLayout(d, Integer.parseInt(p.getProperty("receiverPortA")), Integer.parseInt(p.getProperty("receiverPortB")),
-          Integer.parseInt(p.getProperty("proxyPort")));
-    } else {
-      l = new LabLayout(d, freePort(), freePort(), freePort());
-      Properties p = new Properties();
-      p.setProperty("receiverPortA", Integer.toString(l.receiverPortA));
-      p.setProperty("receiverPortB", Integer.toString(l.receiverPortB));
-      p.setProperty("proxyPort", Integer.toString(l.proxyPort));
-      try (Writer w = Files.newBufferedWriter(ports, StandardCharsets.UTF_8)) {
-        p.store(w, "CloudEdge lab ports on 127.0.0.1");
+          Integer.parseInt(p.getProperty("proxyPort")), sender == null ? freePort() : Integer.parseInt(sender));
+      if (sender == null) {
+        l.storePorts(ports);
       }
+    } else {
+      l = new LabLayout(d, freePort(), freePort(), freePort(), freePort());
+      l.storePorts(ports);
     }
     l.writeFiles();
     return l;
+  }
+
+  private void storePorts(Path ports) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("receiverPortA", Integer.toString(receiverPortA));
+    p.setProperty("receiverPortB", Integer.toString(receiverPortB));
+    p.setProperty("proxyPort", Integer.toString(proxyPort));
+    p.setProperty("senderPortA", Integer.toString(senderPortA));
+    try (Writer w = Files.newBufferedWriter(ports, StandardCharsets.UTF_8)) {
+      p.store(w, "CloudEdge lab ports on 127.0.0.1");
+    }
   }
 
   private static int freePort() throws IOException {
@@ -124,23 +136,25 @@ public record LabLayout(Path dir, int receiverPortA, int receiverPortB, int prox
         + "    maxBackoff: 500ms\n    maxTickBackoff: 2s\n---\n";
   }
 
-  private String peer(String name, String group, String endpoint) {
+  private String peer(String name, String group, String node, String endpoint) {
     return "apiVersion: federation.routerd.net/v1alpha1\nkind: EventPeer\nmetadata:\n  name: " + name + "\nspec:\n"
-        + "  groupRef: " + group + "\n  nodeName: " + RECEIVER + "\n  endpoint: " + endpoint + "\n"
+        + "  groupRef: " + group + "\n  nodeName: " + node + "\n  endpoint: " + endpoint + "\n"
         + "  types:\n    - routerd.client.ipv4.observed\n---\n";
   }
 
   private String senderYaml() {
     return "# CloudEdge lab: sender. Group A goes through the partition proxy; group B goes direct.\n"
-        + group(GROUP_A, SENDER, 0) + group(GROUP_B, SENDER, 0)
-        + peer(RECEIVER, GROUP_A, receiverEndpoint())
-        + peer(RECEIVER + "-" + GROUP_B, GROUP_B, "http://127.0.0.1:" + receiverPortB)
+        + group(GROUP_A, SENDER, senderPortA) + group(GROUP_B, SENDER, 0)
+        + peer(RECEIVER, GROUP_A, RECEIVER, receiverEndpoint())
+        + peer(RECEIVER + "-" + GROUP_B, GROUP_B, RECEIVER, "http://127.0.0.1:" + receiverPortB)
         + slo(GROUP_A, 30, 120, 60, 5, 3) + slo(GROUP_B, 60, 240, 120, 10, 5) + node(SENDER);
   }
 
   private String receiverYaml() {
-    return "# CloudEdge lab: receiver, with the qualification subscription and its test plugin.\n"
+    return "# CloudEdge lab: receiver, with the qualification subscription and its test plugin. It peers back\n"
+        + "# to the sender in group A (direct, not through the proxy).\n"
         + group(GROUP_A, RECEIVER, receiverPortA) + group(GROUP_B, RECEIVER, receiverPortB)
+        + peer(SENDER, GROUP_A, SENDER, "http://127.0.0.1:" + senderPortA)
         + slo(GROUP_A, 30, 120, 60, 5, 3) + slo(GROUP_B, 60, 240, 120, 10, 5) + node(RECEIVER)
         + "apiVersion: plugin.routerd.net/v1alpha1\nkind: Plugin\nmetadata:\n  name: " + PLUGIN + "\nspec:\n"
         + "  executable: " + plugin() + "\n  timeout: 5s\n---\n"

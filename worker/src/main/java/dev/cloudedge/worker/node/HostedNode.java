@@ -145,6 +145,22 @@ public final class HostedNode implements NodeHost, AutoCloseable {
   }
 
   @Override
+  public synchronized void stop() {
+    EventdRuntime old = runtime;
+    runtime = null;
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  @Override
+  public synchronized void start() {
+    if (runtime == null) {
+      startRuntime();
+    }
+  }
+
+  @Override
   public String runtimeUnit() {
     return "in-process:" + nodeName;
   }

@@ -26,6 +26,14 @@ public interface EvidenceActivities {
   EvidenceWriteResult writeScenario(ScenarioEvidence evidence);
 
   /** Appends a cycle's counts to {@code run-metadata.json}. */
+  /**
+   * Writes {@code cycle-NNN/<scenario>.json} from a typed record: the envelope, the faults and the
+   * scenario's own evidence, serialised with Jackson, then checks it against the schema and scans it
+   * for secrets.
+   */
+  @ActivityMethod
+  EvidenceWriteResult writeScenarioRecord(ScenarioRecord record);
+
   @ActivityMethod
   void recordCycle(CycleRecord cycle);
 
@@ -80,6 +88,28 @@ public interface EvidenceActivities {
    * @param json the value as JSON text
    */
   record EvidenceField(String key, String json) {}
+
+  /**
+   * One scenario's evidence.
+   *
+   * @param result {@code pass}, {@code fail} or {@code skip}
+   * @param reason why it did not pass; empty on pass
+   * @param details the scenario's own checks and values
+   */
+  record ScenarioRecord(
+      String evidenceDir,
+      String runId,
+      String commit,
+      int cycle,
+      String scenario,
+      String result,
+      String reason,
+      String startedAt,
+      String endedAt,
+      List<FaultRecord> faults,
+      long deadlineSeconds,
+      long elapsedSeconds,
+      ScenarioDetails details) {}
 
   /**
    * The result of writing a scenario file.

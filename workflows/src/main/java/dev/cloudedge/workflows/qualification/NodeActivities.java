@@ -94,6 +94,48 @@ public interface NodeActivities {
    * @param totals metric name (Prometheus text name, e.g. {@code routerd_eventd_receiver_reject_total}) to its sum over series
    * @param labelNames every label name on a {@code routerd_eventd_*} series, sorted
    */
+  /**
+   * What this node's configuration promises, read from its config resources: per group its node
+   * name, the peers it pushes to and its FederationSLO thresholds as written (0 when the SLO leaves
+   * a value out), and the outbox's push and retry tunables. Scenarios derive their bounds from it.
+   */
+  @ActivityMethod
+  ConfigFacts configFacts();
+
+  /**
+   * Stops this node's eventd (the node is down until {@link #startRuntime}); its state file stays as
+   * the daemon left it.
+   */
+  @ActivityMethod
+  RuntimeRestart stopRuntime(FaultRequest request);
+
+  /** Starts this node's eventd again on the same state file; a no-op when it already runs. */
+  @ActivityMethod
+  RuntimeRestart startRuntime(FaultRequest request);
+
+  /**
+   * Records a local event and its delivery rows in the state file while eventd is stopped, as the
+   * daemon's own record batch does (the crash then happened after the commit and before the push).
+   * Fails when eventd is running.
+   */
+  @ActivityMethod
+  List<DeliveryRow> recordWhileStopped(EmitRequest request);
+
+  /**
+   * Pushes an event from this node's store to {@code endpoint} once more, signed with the group's
+   * key, outside the outbox: the receiver's answer to a re-push.
+   */
+  @ActivityMethod
+  PushReply pushStored(PushStoredRequest request);
+
+  /**
+   * Diff-stability of the remediation plan: one snapshot of the state file and one clock instant,
+   * planned {@code shuffles + 1} times, first in the state's own order, then with the config
+   * resources and every list the doctor reads shuffled by a different seed each time.
+   */
+  @ActivityMethod
+  PlanStability planStability(PlanStabilityRequest request);
+
   record MetricsSnapshot(java.util.Map<String, Double> totals, List<String> labelNames) {}
 
   /**
@@ -160,7 +202,16 @@ public interface NodeActivities {
       String status,
       int attempts,
       String lastError,
-      long eventExpiresAtEpochSeconds) {}
+      long eventExpiresAtEpochSeconds,
+      long lastAttemptAtEpochMillis,
+      long deliveredAtEpochMillis) {
+
+    /** A row without attempt times (histories recorded before they were reported). */
+    public DeliveryRow(String eventId, String peer, String status, int attempts, String lastError,
+        long eventExpiresAtEpochSeconds) {
+      this(eventId, peer, status, attempts, lastError, eventExpiresAtEpochSeconds, 0, 0);
+    }
+  }
 
   /** A delivery summary row with the reference's JSON keys. */
   record SummaryRow(
@@ -243,7 +294,27 @@ public interface NodeActivities {
    * @param thresholds canonical text of the thresholds (for comparing groups)
    * @param violations violations found
    */
-  record SloGroup(String group, boolean defined, String thresholds, List<SloViolation> violations) {}
+  /**
+   * One group of the doctor's SLO block: the thresholds it was judged with and its violations.
+   *
+   * @param thresholds the thresholds as canonical JSON
+   */
+  record SloGroup(
+      String group,
+      boolean defined,
+      String thresholds,
+      List<SloViolation> violations,
+      int lagWarnSeconds,
+      int lagFailSeconds,
+      int expiresSoonSeconds,
+      int maxPendingRuns,
+      int maxFailedRuns) {
+
+    /** A group without typed thresholds (histories recorded before they were reported). */
+    public SloGroup(String group, boolean defined, String thresholds, List<SloViolation> violations) {
+      this(group, defined, thresholds, violations, 0, 0, 0, 0, 0);
+    }
+  }
 
   /**
    * One SLO violation.
@@ -279,7 +350,13 @@ public interface NodeActivities {
    * @param error the error text, empty on success
    * @param json the row as {@code federation subscription runs -o json} prints it
    */
-  record SubscriptionRunRow(long id, String eventId, String status, String error, String json) {}
+  record SubscriptionRunRow(long id, String eventId, String status, String error, String json, int attempts) {
+
+    /** A row without its attempt count (histories recorded before it was reported). */
+    public SubscriptionRunRow(long id, String eventId, String status, String error, String json) {
+      this(id, eventId, status, error, json, 0);
+    }
+  }
 
   /**
    * A fault action, tagged so a restore undoes exactly what this run applied.
@@ -311,7 +388,21 @@ public interface NodeActivities {
    * @param endpoint the receiver endpoint
    * @param group the group whose secret signs the probes that need a valid signature
    */
-  record SecurityProbeRequest(String endpoint, String group) {}
+  /**
+   * The security probes to send.
+   *
+   * @param otherGroup a group that is not the receiver's: a correctly signed event naming it must be refused
+   * @param wrongGroupEventId the id of that event (empty: probe not sent)
+   * @param replayEventId the id of a valid event sent twice with the same bytes and headers (empty: not sent)
+   */
+  record SecurityProbeRequest(String endpoint, String group, String otherGroup, String wrongGroupEventId,
+      String replayEventId) {
+
+    /** The probes of histories recorded before the group and replay probes existed. */
+    public SecurityProbeRequest(String endpoint, String group) {
+      this(endpoint, group, "", "", "");
+    }
+  }
 
   /**
    * Security probe results, in the order sent.
@@ -329,4 +420,50 @@ public interface NodeActivities {
    * @param actual the HTTP status received, {@code 000} on a connection failure
    */
   record ProbeStatus(String key, String description, String expected, String actual) {}
+
+  /** {@link #configFacts()}. */
+  record ConfigFacts(String nodeName, List<GroupFacts> groups, PushPolicy push) {}
+
+  /**
+   * One EventGroup as this node's config states it.
+   *
+   * @param peers node names of the EventPeers of this group (the nodes it pushes to)
+   * @param sloDefined whether a FederationSLO names this group
+   */
+  record GroupFacts(
+      String group,
+      String nodeName,
+      List<String> peers,
+      boolean sloDefined,
+      int lagWarnSeconds,
+      int lagFailSeconds,
+      int expiresSoonSeconds,
+      int maxPendingRuns,
+      int maxFailedRuns) {}
+
+  /** The outbox tunables in effect (defaults applied), in milliseconds. */
+  record PushPolicy(
+      long pushIntervalMillis, int maxAttempts, long baseBackoffMillis, long maxBackoffMillis, long maxTickBackoffMillis) {}
+
+  /** {@link #planStability}. */
+  record PlanStabilityRequest(String overlayYaml, int shuffles) {}
+
+  /**
+   * @param report the plan from the inputs in their own order
+   * @param digests the plan digest of every evaluation, the unshuffled one first
+   * @param orders the action order of every evaluation ({@code action group/peer}), the unshuffled one first
+   */
+  record PlanStability(DoctorReport report, List<String> digests, List<List<String>> orders) {}
+
+  /** {@link #pushStored}. */
+  record PushStoredRequest(String group, String eventId, String endpoint) {}
+
+  /**
+   * A receiver's answer to a push.
+   *
+   * @param status the HTTP status, {@code 000} when none arrived
+   * @param duplicate the body's {@code duplicate} field
+   * @param body the response body (at most 1 KiB)
+   */
+  record PushReply(String status, boolean accepted, boolean duplicate, String body) {}
 }

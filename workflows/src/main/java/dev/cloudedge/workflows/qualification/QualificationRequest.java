@@ -77,8 +77,26 @@ public record QualificationRequest(
     return p;
   }
 
-  /** Whether all 8 scenarios run: only such a run can qualify a release. */
+  /**
+   * Whether this run can qualify a release if every scenario passes: all 8 scenarios, on a
+   * topology that is not the lab (a pair of real hosts), without {@code --allow-skip}.
+   */
   public boolean releaseQualifying() {
-    return scenarios != null && scenarios.equals(Scenario.canonicalNames());
+    return releaseQualifyingProblems().isEmpty();
+  }
+
+  /** Why this run cannot qualify a release whatever its results; empty when it can. */
+  public List<String> releaseQualifyingProblems() {
+    List<String> p = new ArrayList<>();
+    if (scenarios == null || !scenarios.equals(Scenario.canonicalNames())) {
+      p.add("not all 8 scenarios in canonical order (--scenarios)");
+    }
+    if (topology == null || "lab".equals(topology.kind())) {
+      p.add("runs on the lab, not on a pair of real hosts (--topology)");
+    }
+    if (allowSkip) {
+      p.add("--allow-skip was given");
+    }
+    return p;
   }
 }

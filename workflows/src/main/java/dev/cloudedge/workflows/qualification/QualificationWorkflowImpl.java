@@ -200,7 +200,7 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
     ScenarioWorkflow child = Workflow.newChildWorkflowStub(ScenarioWorkflow.class,
         QualificationOptions.scenario(id, summary, details, attrs));
     current[0] = Async.function(child::run, new ScenarioRequest(req.runId(), req.commit(), cycle, name,
-        req.durationSeconds(), req.evidenceDir(), req.topology(), req.timings(), sender.configDigest()));
+        req.durationSeconds(), req.evidenceDir(), req.topology(), req.timings(), sender.configDigest(), req.allowSkip()));
     try {
       return current[0].get();
     } catch (ChildWorkflowFailure e) {
@@ -235,9 +235,13 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
   private QualificationResult verdictOf(RunSetupResult setup, RunFinishResult fr, boolean cancelled) {
     int pass = 0;
     int fail = 0;
+    int skip = 0;
     for (ScenarioOutcome o : outcomes) {
       if ("pass".equals(o.result())) {
         pass++;
+      } else if ("skip".equals(o.result()) && req.allowSkip()) {
+        // A scenario skips a check only under --allow-skip; without it the same outcome is a failure.
+        skip++;
       } else {
         fail++;
       }
@@ -260,12 +264,12 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
     } else if (!setup.provenanceComplete()) {
       v = Verdict.INCOMPLETE;
       reason = "provenance incomplete: " + String.join(", ", setup.problems());
-    } else if (pass == 0) {
+    } else if (pass + skip == 0) {
       v = Verdict.INCOMPLETE;
       reason = "no scenario ran";
     } else {
       v = Verdict.PASS;
-      reason = pass + " scenario(s) passed";
+      reason = pass + " scenario(s) passed" + (skip > 0 ? ", " + skip + " skipped (--allow-skip)" : "");
     }
     return new QualificationResult(req.runId(), v, v.exitCode(), reason, pass, fail, gates, req.evidenceDir());
   }

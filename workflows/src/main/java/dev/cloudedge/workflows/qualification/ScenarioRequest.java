@@ -12,6 +12,8 @@ package dev.cloudedge.workflows.qualification;
  * @param topology the nodes
  * @param timings waits and polls
  * @param senderConfigDigest the sender config digest recorded in provenance
+ * @param allowSkip {@code --allow-skip}: a check whose source is unavailable (the nodes' metrics)
+ *     makes the scenario {@code skip} instead of {@code fail}
  */
 public record ScenarioRequest(
     String runId,
@@ -22,4 +24,12 @@ public record ScenarioRequest(
     String evidenceDir,
     Topology topology,
     ScenarioTimings timings,
-    String senderConfigDigest) {}
+    String senderConfigDigest,
+    boolean allowSkip) {
+
+  /** A request of histories recorded before {@code --allow-skip} reached the scenarios. */
+  public ScenarioRequest(String runId, String commit, int cycle, String scenario, int durationSeconds, String evidenceDir,
+      Topology topology, ScenarioTimings timings, String senderConfigDigest) {
+    this(runId, commit, cycle, scenario, durationSeconds, evidenceDir, topology, timings, senderConfigDigest, false);
+  }
+}

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Test-only evidence activities: keeps every file in memory, parsed, so tests can assert on keys. */
 final class RecordingEvidence implements EvidenceActivities {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
   final Map<String, ObjectNode> files = new ConcurrentHashMap<>();
   final List<CycleRecord> cycles = new ArrayList<>();
   volatile RunFinish finished;
@@ -34,6 +35,32 @@ final class RecordingEvidence implements EvidenceActivities {
       throw new IllegalStateException("invalid evidence JSON: " + ex.getMessage(), ex);
     }
     String path = String.format("cycle-%03d/%s.json", e.cycle(), e.scenario());
+    files.put(path, o);
+    return new EvidenceWriteResult(path, Integer.toHexString(o.toString().hashCode()), List.of(), List.of());
+  }
+
+  @Override
+  public EvidenceWriteResult writeScenarioRecord(ScenarioRecord r) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("runId", r.runId());
+    o.put("commit", r.commit());
+    o.put("cycle", r.cycle());
+    o.put("scenario", r.scenario());
+    o.put("result", r.result());
+    if (!r.reason().isEmpty()) {
+      o.put("reason", r.reason());
+    }
+    o.put("startedAt", r.startedAt());
+    o.put("endedAt", r.endedAt());
+    if (r.details() != null) {
+      JSON.valueToTree(r.details()).fields().forEachRemaining(e -> {
+        if (!e.getKey().equals(ScenarioDetails.TYPE_KEY)) {
+          o.set(e.getKey(), e.getValue());
+        }
+      });
+    }
+    o.set("faults", JSON.valueToTree(r.faults()));
+    String path = String.format("cycle-%03d/%s.json", r.cycle(), r.scenario());
     files.put(path, o);
     return new EvidenceWriteResult(path, Integer.toHexString(o.toString().hashCode()), List.of(), List.of());
   }

@@ -208,14 +208,14 @@ final class SimulatedLab {
         checks.add(new DoctorCheck("failed-deliveries", p + " failed deliveries", failed > 0 ? "fail" : "pass"));
         checks.add(new DoctorCheck("stale-ttl", p + " stale TTL", stale > 0 ? "warn" : "pass"));
         checks.add(new DoctorCheck("expected-delivery", p + " expected delivery", "pass"));
-        if (r.overlayYaml().contains(ScenarioWorkflowImpl.NONEXISTENT_PEER)) {
+        if (r.overlayYaml().contains(ConfigFaultScenario.NONEXISTENT_PEER)) {
           checks.add(new DoctorCheck("expected-delivery-no-endpoint",
-              A + "/" + ScenarioWorkflowImpl.NONEXISTENT_PEER + " expected delivery", "fail"));
+              A + "/" + ConfigFaultScenario.NONEXISTENT_PEER + " expected delivery", "fail"));
         }
         List<PlanAction> actions = new ArrayList<>();
         if (r.remediationPlan()) {
-          if (r.overlayYaml().contains(ScenarioWorkflowImpl.NONEXISTENT_PEER)) {
-            actions.add(new PlanAction("configure-peer-endpoint", A, ScenarioWorkflowImpl.NONEXISTENT_PEER, "", false, true));
+          if (r.overlayYaml().contains(ConfigFaultScenario.NONEXISTENT_PEER)) {
+            actions.add(new PlanAction("configure-peer-endpoint", A, ConfigFaultScenario.NONEXISTENT_PEER, "", false, true));
           }
           if (stale > 0) {
             actions.add(new PlanAction("force-repush-stale-ttl", A, RECEIVER, "", true, false));
@@ -347,6 +347,36 @@ final class SimulatedLab {
             "routerd_eventd_receiver_reject_total", (double) rejects),
             List.of("group", "peer", "reason"));
       }
+    }
+
+    @Override
+    public ConfigFacts configFacts() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public RuntimeRestart stopRuntime(FaultRequest r) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public RuntimeRestart startRuntime(FaultRequest r) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<DeliveryRow> recordWhileStopped(EmitRequest r) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public PushReply pushStored(PushStoredRequest r) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public PlanStability planStability(PlanStabilityRequest r) {
+      throw new UnsupportedOperationException();
     }
 
     @Override
