@@ -99,21 +99,33 @@ class QualificationWorkflowTest {
     assertTrue(healthy.get("testedEventId").asText().matches("^qual-healthy-" + RUN_ID + "-c1-\\d+$"));
     assertTrue(healthy.get("doctorBefore").isObject());
     ObjectNode partition = evidence.files.get("cycle-001/partition.json");
-    assertEquals("yes", partition.get("hasFaultCheck").asText());
+    assertEquals("fedqual-primary/fedqual-receiver failed deliveries: fail, SLO violation of fedqual-primary",
+        partition.get("faultCheck").asText());
+    assertTrue(partition.get("recoveredBy").asText().startsWith("outbox retry"), partition.toString());
+    assertEquals(2, partition.get("combinedPlanOrder").size());
     assertTrue(partition.get("remediationDuring").isObject());
-    assertTrue(partition.get("recoveryDurationSeconds").isInt());
+    assertTrue(partition.get("recoveryDurationSeconds").isIntegralNumber());
     ObjectNode security = evidence.files.get("cycle-001/security.json");
     assertTrue(security.get("malformedStatus").isTextual());
     assertEquals("401", security.get("badSignatureStatus").asText());
+    assertEquals("400", security.get("wrongGroupStatus").asText());
+    assertEquals("200 duplicate=true", security.get("replayStatus").asText());
+    assertFalse(security.get("wrongGroupStored").asBoolean());
     assertEquals("413", security.get("oversizedStatus").asText());
     ObjectNode cf = evidence.files.get("cycle-001/config-fault.json");
-    assertEquals("expected-delivery expected-delivery-no-endpoint", cf.get("foundCodes").asText());
-    assertEquals("configure-peer-endpoint", cf.get("expectedAction").asText());
-    assertEquals("pass:2 groups,thresholds_differ=True",
-        evidence.files.get("cycle-001/multi-group.json").get("groupCheck").asText());
+    assertEquals("fedqual-primary/fedqual-nonexistent-node expected delivery: fail", cf.get("foundCheck").asText());
+    assertEquals("configure-peer-endpoint fedqual-primary/fedqual-nonexistent-node", cf.get("expectedAction").asText());
+    assertTrue(evidence.files.get("cycle-001/multi-group.json").get("groupCheck").asText()
+        .startsWith("pass: fedqual-secondary judged by its own SLO (expiresSoonSeconds=120 -> warn"));
+    assertEquals("pass", healthy.get("noOnwardPush").asText());
+    assertTrue(healthy.get("repush").get("duplicate").asBoolean());
+    ObjectNode restart = evidence.files.get("cycle-001/restart.json");
+    assertEquals("pending", restart.get("rowWhileDown").get("status").asText());
+    assertEquals(0, restart.get("rowWhileDown").get("attempts").asInt());
     ObjectNode sub = evidence.files.get("cycle-001/subscription.json");
     assertEquals(1, sub.get("subscriptionRunsDuring").size());
     assertEquals("failed", sub.get("subscriptionRunsDuring").get(0).get("status").asText());
+    assertTrue(sub.get("retriedBy").asText().matches("run (\\d+) attempt 2 after failed run \\1 attempt 1"), sub.get("retriedBy").asText());
     assertFalse(lab.partitioned);
     assertFalse(lab.pluginBroken);
     assertEquals(1, evidence.cycles.size());
@@ -156,14 +168,15 @@ class QualificationWorkflowTest {
   @Test
   void assertionFailureAfterPartitionRollsBackBeforeNextScenario(TestWorkflowEnvironment env, WorkflowClient client) {
     start(env);
-    lab.blindDoctor = true;
+    lab.with(SimulatedLab.Defect.DOCTOR_TOLERATES_FAILED);
     String runId = "20261127T050010Z-federation-qual";
     QualificationResult r = stub(client, runId).qualify(request(runId, 1, 300, List.of("partition", "healthy")));
     assertEquals(Verdict.FAIL, r.verdict());
     assertEquals(1, r.exitCode());
     ObjectNode p = evidence.files.get("cycle-001/partition.json");
     assertEquals("fail", p.get("result").asText());
-    assertTrue(p.get("reason").asText().contains("did not report a delivery fault"), p.get("reason").asText());
+    assertTrue(p.get("reason").asText().startsWith("doctor: check 'fedqual-primary/fedqual-receiver failed deliveries'"),
+        p.get("reason").asText());
     JsonNode fault = p.get("faults").get(0);
     assertTrue(fault.get("applied").asBoolean());
     assertTrue(fault.get("rollbackRan").asBoolean());
@@ -183,21 +196,21 @@ class QualificationWorkflowTest {
     QualificationResult r = stub(client, runId).qualify(request(runId, 1, 300, List.of("partition")));
     assertEquals(Verdict.FAIL, r.verdict());
     ObjectNode p = evidence.files.get("cycle-001/partition.json");
-    assertEquals("partition apply failed or did not take effect", p.get("reason").asText());
+    assertEquals("partition apply failed or did not take effect: connected", p.get("reason").asText());
     assertTrue(indexOf("restorePartition") >= 0, lab.calls.toString());
   }
 
   @Test
   void deadlineEndsTheScenarioRollsBackAndTheNextRuns(TestWorkflowEnvironment env, WorkflowClient client) {
     start(env);
-    lab.stuckAfterRestore = true;
+    lab.with(SimulatedLab.Defect.NEVER_RETRIES_FAILED);
     String runId = "20261127T050012Z-federation-qual";
     long t0 = env.currentTimeMillis();
     QualificationResult r = stub(client, runId).qualify(request(runId, 1, 60, List.of("partition", "config-fault")));
     assertEquals(Verdict.FAIL, r.verdict());
     ObjectNode p = evidence.files.get("cycle-001/partition.json");
     String reason = p.get("reason").asText();
-    assertTrue(reason.contains("deadline") || reason.contains("not recovered within 60s"), reason);
+    assertTrue(reason.contains("deadline") || reason.startsWith("recovery: the outbox did not redeliver"), reason);
     assertTrue(p.get("elapsedSeconds").asLong() <= 60 + 15, p.toString());
     assertTrue(p.get("faults").get(0).get("rollbackVerified").asBoolean());
     assertFalse(lab.partitioned);
@@ -274,6 +287,27 @@ class QualificationWorkflowTest {
     if (dir != null) {
       Files.writeString(Path.of(dir, file), client.fetchHistory(workflowId).toJson(true));
     }
+  }
+
+  /**
+   * Every scenario's script, its failure path and a whole run, recorded for {@link ReplayTest}
+   * when -Dcloudedge.writeHistory=DIR is set (the histories of the scripts version).
+   */
+  @Test
+  void everyScenarioBranchProducesAHistoryForReplay(TestWorkflowEnvironment env, WorkflowClient client) throws Exception {
+    start(env);
+    String runId = "20261201T050040Z-federation-qual";
+    QualificationResult r = stub(client, runId).qualify(request(runId, 1, 300, Scenario.canonicalNames()));
+    assertEquals(Verdict.PASS, r.verdict(), r.reason());
+    maybeWriteHistory(client, QualificationWorkflow.workflowId(runId), "qualification-scripts-history.json");
+    for (String s : Scenario.canonicalNames()) {
+      maybeWriteHistory(client, ScenarioWorkflow.workflowId(runId, 1, s), "scenario-" + s + "-scripts-history.json");
+    }
+    lab.with(SimulatedLab.Defect.NEVER_RETRIES_FAILED);
+    String failing = "20261201T050041Z-federation-qual";
+    QualificationResult f = stub(client, failing).qualify(request(failing, 1, 300, List.of("partition")));
+    assertEquals(Verdict.FAIL, f.verdict(), f.reason());
+    maybeWriteHistory(client, ScenarioWorkflow.workflowId(failing, 1, "partition"), "scenario-partition-fail-scripts-history.json");
   }
 
   @Test

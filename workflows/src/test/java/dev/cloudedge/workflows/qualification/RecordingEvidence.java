@@ -60,6 +60,8 @@ final class RecordingEvidence implements EvidenceActivities {
       });
     }
     o.set("faults", JSON.valueToTree(r.faults()));
+    o.put("deadlineSeconds", r.deadlineSeconds());
+    o.put("elapsedSeconds", r.elapsedSeconds());
     String path = String.format("cycle-%03d/%s.json", r.cycle(), r.scenario());
     files.put(path, o);
     return new EvidenceWriteResult(path, Integer.toHexString(o.toString().hashCode()), List.of(), List.of());

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Replays checked-in histories of shipped workflows: a change that breaks determinism fails here
  * and must go behind {@code Workflow.getVersion}. Histories are regenerated with {@code
- * -Dcloudedge.writeHistory=src/test/resources} on {@code QualificationWorkflowTest#twoCycles*}.
+ * -Dcloudedge.writeHistory=src/test/resources} on {@code QualificationWorkflowTest#twoCycles*} (the
+ * histories of the first version) and {@code #everyScenarioBranch*} (the per-scenario scripts); never
+ * regenerate one without a {@code getVersion} for the change (CONTRIBUTING.md).
  */
 class ReplayTest {
 
@@ -29,6 +31,49 @@ class ReplayTest {
   @Test
   void healthyScenarioReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource("scenario-healthy-history.json", ScenarioWorkflowImpl.class);
+  }
+
+  /** Every scenario script, and the failure path with its compensation, as recorded by the scripts version. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"healthy", "partition", "ttl-refresh", "restart",
+      "subscription", "config-fault", "security", "multi-group", "partition-fail"})
+  void everyScenarioScriptReplays(String branch) throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource("scenario-" + branch + "-scripts-history.json",
+        ScenarioWorkflowImpl.class);
+  }
+
+  @Test
+  void qualificationWorkflowOfTheScriptsVersionReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource("qualification-scripts-history.json", QualificationWorkflowImpl.class);
+  }
+
+  /**
+   * The negative control: a scenario workflow whose commands differ from the recorded ones (one
+   * more timer before the script, as an unversioned edit would add) must fail to replay. Without
+   * this the suite could pass by replaying nothing.
+   */
+  @Test
+  void aChangedWorkflowWithoutVersionGateIsCaught() {
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () ->
+        WorkflowReplayer.replayWorkflowExecutionFromResource("scenario-partition-scripts-history.json",
+            UnversionedEdit.class));
+    Throwable t = e;
+    StringBuilder chain = new StringBuilder();
+    while (t != null) {
+      chain.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append(" | ");
+      t = t.getCause();
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(chain.toString().contains("NonDeterministic")
+        || chain.toString().toLowerCase(java.util.Locale.ROOT).contains("nondetermin"), chain.toString());
+  }
+
+  /** {@link ScenarioWorkflowImpl} with an unversioned extra timer: what the replay suite exists to catch. */
+  public static class UnversionedEdit extends ScenarioWorkflowImpl {
+    @Override
+    public ScenarioOutcome run(ScenarioRequest request) {
+      io.temporal.workflow.Workflow.sleep(java.time.Duration.ofSeconds(1));
+      return super.run(request);
+    }
   }
 
   @Test

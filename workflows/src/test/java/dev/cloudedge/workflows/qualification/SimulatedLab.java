@@ -1,27 +1,7 @@
 package dev.cloudedge.workflows.qualification;
 
-import dev.cloudedge.workflows.qualification.NodeActivities.DeliveryQuery;
-import dev.cloudedge.workflows.qualification.NodeActivities.DeliveryRow;
-import dev.cloudedge.workflows.qualification.NodeActivities.DoctorCheck;
-import dev.cloudedge.workflows.qualification.NodeActivities.DoctorReport;
-import dev.cloudedge.workflows.qualification.NodeActivities.DoctorRequest;
-import dev.cloudedge.workflows.qualification.NodeActivities.EmitRequest;
-import dev.cloudedge.workflows.qualification.NodeActivities.EmitResult;
-import dev.cloudedge.workflows.qualification.NodeActivities.FaultRequest;
-import dev.cloudedge.workflows.qualification.NodeActivities.NodeFacts;
-import dev.cloudedge.workflows.qualification.NodeActivities.PlanAction;
-import dev.cloudedge.workflows.qualification.NodeActivities.ProbeResult;
-import dev.cloudedge.workflows.qualification.NodeActivities.ProbeStatus;
-import dev.cloudedge.workflows.qualification.NodeActivities.RuntimeRestart;
-import dev.cloudedge.workflows.qualification.NodeActivities.SecurityProbeRequest;
-import dev.cloudedge.workflows.qualification.NodeActivities.SecurityProbeResult;
-import dev.cloudedge.workflows.qualification.NodeActivities.SloGroup;
-import dev.cloudedge.workflows.qualification.NodeActivities.SloViolation;
-import dev.cloudedge.workflows.qualification.NodeActivities.StoredEvent;
-import dev.cloudedge.workflows.qualification.NodeActivities.SubscriptionRunQuery;
-import dev.cloudedge.workflows.qualification.NodeActivities.SubscriptionRunRow;
-import dev.cloudedge.workflows.qualification.NodeActivities.SummaryRow;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +9,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
 /**
- * A test-only model of a two-node federation: the sender pushes immediately unless partitioned,
- * the receiver stores with the upsert rule and runs its subscription plugin. Faults change the
- * model's behaviour, and knobs make it misbehave so the workflows' failure paths can be driven.
+ * A two-node lab in memory that answers the node activities the way a correct build does: the
+ * sender pushes to the receiver (group A through the cuttable path, B direct), the receiver pushes
+ * its own events back to the sender, the doctor derives its checks, SLO blocks and plan from the
+ * rows. Each {@link Defect} makes one node answer as a seeded product regression would, so a test
+ * can feed a scenario a broken node and watch it fail with a reason that names the property.
  */
 final class SimulatedLab {
   static final String A = "fedqual-primary";
@@ -40,68 +22,151 @@ final class SimulatedLab {
   static final String RECEIVER = "fedqual-receiver";
   static final String SUB = "fedqual-sub-primary";
 
+  /** One product regression each, named after the property a scenario must defend. */
+  enum Defect {
+    /** healthy: the receiver's outbox pushes received events back to their sender. */
+    PUSHES_RECEIVED_EVENTS,
+    /** healthy, security: the receiver answers duplicate=false for an id it already has. */
+    NEVER_REPORTS_DUPLICATES,
+    /** partition: the doctor reports failed deliveries as WARN. */
+    DOCTOR_TOLERATES_FAILED,
+    /** partition: the outbox never retries a failed row. */
+    NEVER_RETRIES_FAILED,
+    /** partition: the plan's order follows its input order. */
+    PLAN_ORDER_FOLLOWS_INPUT,
+    /** ttl-refresh: a refreshed TTL is never re-pushed. */
+    NO_TTL_REPUSH,
+    /** restart: a pending row left when the sender went down is never resumed. */
+    PENDING_NEVER_RESUMED,
+    /** subscription: a failed run is never retried. */
+    FAILED_RUN_NEVER_RETRIED,
+    /** config-fault: a peer without endpoint is only a WARN. */
+    NO_ENDPOINT_WARNS,
+    /** security: the receiver stores a signed event of another group. */
+    ACCEPTS_OTHER_GROUP,
+    /** multi-group: every group's SLO block counts every group's rows. */
+    SLO_FROM_ALL_ROWS,
+    /** multi-group: every group is judged with group A's thresholds. */
+    FIRST_GROUPS_THRESHOLDS
+  }
+
   final LongSupplier clockMillis;
+  final java.util.Set<Defect> defects = java.util.EnumSet.noneOf(Defect.class);
   volatile boolean partitioned;
   volatile boolean pluginBroken;
+  volatile boolean senderDown;
   /** Knob: the partition never cuts the traffic. */
   volatile boolean partitionIneffective;
-  /** Knob: deliveries do not recover after a restore (simulates a stuck outbox). */
-  volatile boolean stuckAfterRestore;
-  /** Knob: the doctor never reports delivery faults. */
-  volatile boolean blindDoctor;
-  /** Knob: restorePartition blocks until released (to cancel while a partition is applied). */
+  /** Knob: applyPartition blocks until released (to cancel while a partition is applied). */
   volatile boolean holdInApply;
   final List<String> calls = new CopyOnWriteArrayList<>();
-  long senderPid = 1000;
+  long senderInstance = 1000;
+  long receiverInstance = 2000;
+  long senderDelivered;
+  long accepted;
+  long duplicates;
   long rejects;
-  long receiverPid = 2000;
 
-  record Ev(String group, long expiresAt) {}
+  record Ev(String group, String source, long expiresAt) {}
+
+  record Row(String peer, String status, int attempts, long eventExpiresAt, long lastAttemptMillis, long deliveredMillis) {
+    NodeActivities.DeliveryRow wire(String id) {
+      return new NodeActivities.DeliveryRow(id, peer, status, attempts, status.equals("failed") ? "connection refused" : "",
+          eventExpiresAt, lastAttemptMillis, deliveredMillis);
+    }
+  }
 
   final Map<String, Ev> senderEvents = new LinkedHashMap<>();
   final Map<String, Ev> receiverEvents = new LinkedHashMap<>();
-  final Map<String, DeliveryRow> rows = new LinkedHashMap<>();
-  final List<SubscriptionRunRow> runs = new ArrayList<>();
+  final Map<String, Row> senderRows = new LinkedHashMap<>();
+  final Map<String, Row> receiverRows = new LinkedHashMap<>();
+  final List<NodeActivities.SubscriptionRunRow> runs = new ArrayList<>();
 
   SimulatedLab(LongSupplier clockMillis) {
     this.clockMillis = clockMillis;
+  }
+
+  SimulatedLab with(Defect d) {
+    defects.add(d);
+    return this;
+  }
+
+  boolean has(Defect d) {
+    return defects.contains(d);
   }
 
   long now() {
     return clockMillis.getAsLong() / 1000;
   }
 
+  // ---------------------------------------------------------------- the model
+
+  /** The sender's outbox pushes {@code id} to the receiver. */
   synchronized void push(String id) {
     Ev ev = senderEvents.get(id);
-    DeliveryRow old = rows.get(id);
-    if (partitioned && !partitionIneffective) {
-      rows.put(id, new DeliveryRow(id, RECEIVER, "failed", 3, "connection refused",
-          old == null ? 0 : old.eventExpiresAtEpochSeconds()));
+    Row old = senderRows.get(id);
+    long t = clockMillis.getAsLong();
+    if (ev.group().equals(A) && partitioned && !partitionIneffective) {
+      senderRows.put(id, new Row(RECEIVER, "failed", 2, old == null ? 0 : old.eventExpiresAt(), t, 0));
       return;
     }
-    rows.put(id, new DeliveryRow(id, RECEIVER, "delivered", 1, "", ev.expiresAt()));
-    Ev prev = receiverEvents.get(id);
-    receiverEvents.put(id, new Ev(ev.group(), Math.max(ev.expiresAt(), prev == null ? 0 : prev.expiresAt())));
-    if (prev == null && ev.group().equals(A)) {
+    senderRows.put(id, new Row(RECEIVER, "delivered", 1, ev.expiresAt(), t, t));
+    senderDelivered++;
+    boolean dup = receive(receiverEvents, id, ev);
+    if (!dup && ev.group().equals(A)) {
       long rid = runs.size() + 1;
-      String status = pluginBroken ? "failed" : "succeeded";
-      String err = pluginBroken ? "plugin executable is not executable" : "";
-      runs.add(new SubscriptionRunRow(rid, id, status, err, "{\"id\":" + rid + ",\"subscription\":\"EventSubscription/"
-          + SUB + "\",\"eventId\":\"" + id + "\",\"status\":\"" + status + "\",\"error\":\"" + err + "\"}"));
+      runs.add(run(rid, id, pluginBroken ? "failed" : "succeeded", 1));
+      if (has(Defect.PUSHES_RECEIVED_EVENTS)) {
+        receiverRows.put(id, new Row(SENDER, "delivered", 1, ev.expiresAt(), t, t));
+      }
     }
   }
 
-  synchronized void retryAll() {
-    if (stuckAfterRestore) {
-      return;
+  private boolean receive(Map<String, Ev> store, String id, Ev ev) {
+    Ev prev = store.get(id);
+    store.put(id, new Ev(ev.group(), ev.source(), Math.max(ev.expiresAt(), prev == null ? 0 : prev.expiresAt())));
+    if (prev == null) {
+      accepted++;
+    } else {
+      duplicates++;
     }
-    for (String id : new ArrayList<>(rows.keySet())) {
-      DeliveryRow r = rows.get(id);
+    return prev != null;
+  }
+
+  private static NodeActivities.SubscriptionRunRow run(long rid, String id, String status, int attempts) {
+    String err = status.equals("failed") ? "plugin executable is not executable" : "";
+    return new NodeActivities.SubscriptionRunRow(rid, id, status, err, "{\"id\":" + rid + ",\"subscription\":\"EventSubscription/"
+        + SUB + "\",\"eventId\":\"" + id + "\",\"status\":\"" + status + "\",\"attempts\":" + attempts + "}", attempts);
+  }
+
+  /** One outbox pass of the sender: failed, pending and stale rows are pushed again. */
+  synchronized void pass() {
+    for (String id : new ArrayList<>(senderRows.keySet())) {
+      Row r = senderRows.get(id);
       Ev ev = senderEvents.get(id);
-      if (!"delivered".equals(r.status()) || r.eventExpiresAtEpochSeconds() < ev.expiresAt()) {
+      boolean failed = r.status().equals("failed");
+      boolean pending = r.status().equals("pending");
+      boolean stale = r.status().equals("delivered") && r.eventExpiresAt() < ev.expiresAt();
+      if (failed && has(Defect.NEVER_RETRIES_FAILED) || stale && has(Defect.NO_TTL_REPUSH)
+          || pending && r.attempts() == 0 && has(Defect.PENDING_NEVER_RESUMED)) {
+        continue;
+      }
+      if (failed || pending || stale) {
         push(id);
       }
     }
+  }
+
+  static final String SLO_A = "30/120/60/5/3";
+  static final String SLO_B = "60/240/120/10/5";
+
+  private static int[] slo(String group) {
+    String[] p = (group.equals(A) ? SLO_A : SLO_B).split("/");
+    int[] v = new int[p.length];
+    for (int i = 0; i < p.length; i++) {
+      v[i] = Integer.parseInt(p[i]);
+    }
+    return v;
   }
 
   NodeActivities sender() {
@@ -120,6 +185,18 @@ final class SimulatedLab {
       this.name = name;
     }
 
+    private boolean isSender() {
+      return name.equals(SENDER);
+    }
+
+    private Map<String, Ev> events() {
+      return isSender() ? senderEvents : receiverEvents;
+    }
+
+    private Map<String, Row> rows() {
+      return isSender() ? senderRows : receiverRows;
+    }
+
     private void call(String what) {
       calls.add(name + ":" + what);
     }
@@ -135,46 +212,72 @@ final class SimulatedLab {
       call("emit " + r.id());
       synchronized (SimulatedLab.this) {
         long exp = now() + r.ttlSeconds();
-        Ev prev = senderEvents.get(r.id());
-        senderEvents.put(r.id(), new Ev(r.group(), Math.max(exp, prev == null ? 0 : prev.expiresAt())));
-        push(r.id());
-        return new EmitResult(r.id(), now(), senderEvents.get(r.id()).expiresAt());
+        Ev prev = events().get(r.id());
+        events().put(r.id(), new Ev(r.group(), name, Math.max(exp, prev == null ? 0 : prev.expiresAt())));
+        Row row = rows().get(r.id());
+        if (isSender() && !(has(Defect.NO_TTL_REPUSH) && row != null && row.status().equals("delivered"))) {
+          push(r.id());
+        } else if (r.group().equals(A)) {
+          long t = clockMillis.getAsLong();
+          receiverRows.put(r.id(), new Row(SENDER, "delivered", 1, exp, t, t));
+          receive(senderEvents, r.id(), new Ev(r.group(), name, exp));
+        }
+        return new EmitResult(r.id(), now(), events().get(r.id()).expiresAt());
       }
     }
 
     @Override
-    public synchronized List<DeliveryRow> deliveries(DeliveryQuery q) {
+    public List<DeliveryRow> deliveries(DeliveryQuery q) {
       synchronized (SimulatedLab.this) {
-        DeliveryRow r = rows.get(q.eventId());
-        return r == null ? List.of() : List.of(r);
+        Row r = rows().get(q.eventId());
+        return r == null ? List.of() : List.of(r.wire(q.eventId()));
       }
     }
 
     @Override
     public List<SummaryRow> deliverySummary(String group) {
       synchronized (SimulatedLab.this) {
-        long d = 0, f = 0, s = 0;
-        for (DeliveryRow r : rows.values()) {
-          if (!senderEvents.get(r.eventId()).group().equals(group)) {
-            continue;
-          }
-          if (r.status().equals("delivered")) {
+        return summary(group).map(List::of).orElse(List.of());
+      }
+    }
+
+    private java.util.Optional<SummaryRow> summary(String group) {
+      long d = 0;
+      long f = 0;
+      long p = 0;
+      long s = 0;
+      long minExp = Long.MAX_VALUE;
+      for (Map.Entry<String, Row> e : senderRows.entrySet()) {
+        Ev ev = senderEvents.get(e.getKey());
+        if (!ev.group().equals(group)) {
+          continue;
+        }
+        Row r = e.getValue();
+        switch (r.status()) {
+          case "delivered" -> {
             d++;
-            if (r.eventExpiresAtEpochSeconds() < senderEvents.get(r.eventId()).expiresAt()) {
+            if (r.eventExpiresAt() < ev.expiresAt()) {
               s++;
             }
-          } else {
-            f++;
           }
+          case "failed" -> f++;
+          default -> p++;
         }
-        return List.of(new SummaryRow(group, RECEIVER, d + f, d, s, f, 0, 1, 500));
+        if (ev.expiresAt() > now()) {
+          minExp = Math.min(minExp, ev.expiresAt() - now());
+        }
       }
+      if (d + f + p == 0) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(new SummaryRow(group, RECEIVER, d + f + p, d, s, f, p, 1,
+          minExp == Long.MAX_VALUE ? 0 : minExp));
     }
 
     @Override
     public StoredEvent readEvent(String id) {
       synchronized (SimulatedLab.this) {
-        Ev e = (name.equals(RECEIVER) ? receiverEvents : senderEvents).get(id);
+        Ev e = events().get(id);
         return e == null ? new StoredEvent(id, false, "", 0) : new StoredEvent(id, true, e.group(), e.expiresAt());
       }
     }
@@ -182,8 +285,7 @@ final class SimulatedLab {
     @Override
     public long countEvents(String group) {
       synchronized (SimulatedLab.this) {
-        return (name.equals(RECEIVER) ? receiverEvents : senderEvents).values().stream()
-            .filter(e -> e.group().equals(group)).count();
+        return events().values().stream().filter(e -> e.group().equals(group)).count();
       }
     }
 
@@ -191,70 +293,86 @@ final class SimulatedLab {
     public DoctorReport doctor(DoctorRequest r) {
       call("doctor");
       synchronized (SimulatedLab.this) {
-        long failed = 0, stale = 0;
-        for (DeliveryRow row : rows.values()) {
-          if (row.status().equals("failed")) {
-            failed++;
-          } else if (row.eventExpiresAtEpochSeconds() < senderEvents.get(row.eventId()).expiresAt()) {
-            stale++;
+        return report(r.remediationPlan(), r.overlayYaml(), false);
+      }
+    }
+
+    private DoctorReport report(boolean withPlan, String overlay, boolean shuffled) {
+      List<DoctorCheck> checks = new ArrayList<>();
+      List<SloGroup> groups = new ArrayList<>();
+      List<PlanAction> actions = new ArrayList<>();
+      long failedAll = 0;
+      long staleAll = 0;
+      long pendingAll = 0;
+      List<SloViolation> aViolations = new ArrayList<>();
+      for (String g : List.of(A, B)) {
+        int[] t = slo(has(Defect.FIRST_GROUPS_THRESHOLDS) ? A : g);
+        List<SloViolation> v = new ArrayList<>();
+        java.util.Optional<SummaryRow> row = isSender() ? summary(g) : java.util.Optional.empty();
+        if (row.isPresent()) {
+          SummaryRow s = row.get();
+          String label = g + "/" + RECEIVER;
+          failedAll += s.failed();
+          staleAll += s.staleTTL();
+          pendingAll += s.pending();
+          checks.add(new DoctorCheck("failed-deliveries", label + " failed deliveries",
+              s.failed() > 0 ? (has(Defect.DOCTOR_TOLERATES_FAILED) ? "warn" : "fail") : "pass"));
+          checks.add(new DoctorCheck("stale-ttl", label + " stale TTL", s.staleTTL() > 0 ? "warn" : "pass"));
+          checks.add(new DoctorCheck("pending-deliveries", label + " pending deliveries", s.pending() > 0 ? "warn" : "pass"));
+          String exp = s.minExpiresInSeconds() <= 0 ? "skip"
+              : s.minExpiresInSeconds() < t[2] ? (s.failed() + s.pending() > 0 ? "fail" : "warn") : "pass";
+          checks.add(new DoctorCheck("event-expiry", label + " event expiry", exp));
+          if (s.failed() > 0) {
+            v.add(new SloViolation(label + " failed deliveries", "fail"));
+            actions.add(new PlanAction("retry-failed-deliveries", g, RECEIVER, "", true, false));
+          }
+          if (s.staleTTL() > 0) {
+            actions.add(new PlanAction("force-repush-stale-ttl", g, RECEIVER, "", true, false));
           }
         }
-        if (blindDoctor) {
-          failed = 0;
-          stale = 0;
+        if (g.equals(A)) {
+          aViolations = v;
+        } else if (has(Defect.SLO_FROM_ALL_ROWS)) {
+          v.addAll(aViolations);
         }
-        List<DoctorCheck> checks = new ArrayList<>();
-        String p = A + "/" + RECEIVER;
-        checks.add(new DoctorCheck("failed-deliveries", p + " failed deliveries", failed > 0 ? "fail" : "pass"));
-        checks.add(new DoctorCheck("stale-ttl", p + " stale TTL", stale > 0 ? "warn" : "pass"));
-        checks.add(new DoctorCheck("expected-delivery", p + " expected delivery", "pass"));
-        if (r.overlayYaml().contains(ConfigFaultScenario.NONEXISTENT_PEER)) {
-          checks.add(new DoctorCheck("expected-delivery-no-endpoint",
-              A + "/" + ConfigFaultScenario.NONEXISTENT_PEER + " expected delivery", "fail"));
+        groups.add(new SloGroup(g, true, (g.equals(A) ? SLO_A : SLO_B), v, t[0], t[1], t[2], t[3], t[4]));
+      }
+      if (overlay.contains(ConfigFaultScenario.NONEXISTENT_PEER)) {
+        checks.add(new DoctorCheck("expected-delivery-no-endpoint", A + "/" + ConfigFaultScenario.NONEXISTENT_PEER
+            + " expected delivery", has(Defect.NO_ENDPOINT_WARNS) ? "warn" : "fail"));
+        actions.add(new PlanAction("configure-peer-endpoint", A, ConfigFaultScenario.NONEXISTENT_PEER, "", false, true));
+      }
+      if (!withPlan) {
+        actions.clear();
+      } else if (!(shuffled && has(Defect.PLAN_ORDER_FOLLOWS_INPUT))) {
+        actions.sort(Comparator.comparing(PlanAction::action).thenComparing(PlanAction::targetPeer));
+      }
+      int fail = (int) checks.stream().filter(c -> c.status().equals("fail")).count();
+      int warn = (int) checks.stream().filter(c -> c.status().equals("warn")).count();
+      int pass = checks.size() - fail - warn;
+      String overall = fail > 0 ? "fail" : warn > 0 ? "warn" : "pass";
+      StringBuilder digest = new StringBuilder();
+      for (PlanAction a : actions) {
+        digest.append(a.action()).append(' ').append(a.targetPeer()).append(';');
+      }
+      String json = "{\"summary\":{\"overall\":\"" + overall + "\",\"fail\":" + fail + "},\"checks\":" + checks.size() + "}";
+      return new DoctorReport(json, overall, pass, warn, fail, 0, checks, failedAll, staleAll, pendingAll,
+          overlay.isEmpty() ? 0 : 1, groups, actions, withPlan ? "sha256:" + Integer.toHexString(digest.toString().hashCode()) : "");
+    }
+
+    @Override
+    public PlanStability planStability(PlanStabilityRequest r) {
+      call("planStability");
+      synchronized (SimulatedLab.this) {
+        DoctorReport first = report(true, r.overlayYaml(), false);
+        List<String> digests = new ArrayList<>();
+        List<List<String>> orders = new ArrayList<>();
+        for (int i = 0; i <= r.shuffles(); i++) {
+          DoctorReport rep = i == 0 ? first : report(true, r.overlayYaml(), true);
+          digests.add(rep.planDigest());
+          orders.add(rep.actions().stream().map(a -> a.action() + " " + a.targetGroup() + "/" + a.targetPeer()).toList());
         }
-        List<PlanAction> actions = new ArrayList<>();
-        if (r.remediationPlan()) {
-          if (r.overlayYaml().contains(ConfigFaultScenario.NONEXISTENT_PEER)) {
-            actions.add(new PlanAction("configure-peer-endpoint", A, ConfigFaultScenario.NONEXISTENT_PEER, "", false, true));
-          }
-          if (stale > 0) {
-            actions.add(new PlanAction("force-repush-stale-ttl", A, RECEIVER, "", true, false));
-          }
-          if (failed > 0) {
-            actions.add(new PlanAction("retry-failed-deliveries", A, RECEIVER, "", true, false));
-          }
-        }
-        int fail = (int) checks.stream().filter(c -> c.status().equals("fail")).count();
-        int warn = (int) checks.stream().filter(c -> c.status().equals("warn")).count();
-        int pass = checks.size() - fail - warn;
-        List<SloViolation> va = failed > 0 ? List.of(new SloViolation(A + "/" + RECEIVER + " failedDeliveryCount=0", "fail")) : List.of();
-        List<SloGroup> groups = List.of(
-            new SloGroup(A, true, "30/120/60/5/3", va),
-            new SloGroup(B, true, "60/240/120/10/5", List.of()));
-        StringBuilder js = new StringBuilder("{\"summary\":{\"overall\":\"")
-            .append(fail > 0 ? "fail" : warn > 0 ? "warn" : "pass").append("\",\"pass\":").append(pass)
-            .append(",\"warn\":").append(warn).append(",\"fail\":").append(fail).append(",\"skip\":0},\"checks\":[");
-        for (int i = 0; i < checks.size(); i++) {
-          DoctorCheck c = checks.get(i);
-          js.append(i == 0 ? "" : ",").append("{\"area\":\"federation\",\"code\":\"").append(c.code())
-              .append("\",\"name\":\"").append(c.name()).append("\",\"status\":\"").append(c.status()).append("\"}");
-        }
-        js.append("],\"federation\":{\"failedDeliveryCount\":").append(failed).append(",\"staleTTLCount\":").append(stale).append("}");
-        StringBuilder acts = new StringBuilder("[");
-        for (int i = 0; i < actions.size(); i++) {
-          PlanAction x = actions.get(i);
-          acts.append(i == 0 ? "" : ",").append("{\"action\":\"").append(x.action()).append("\",\"targetGroup\":\"")
-              .append(x.targetGroup()).append("\",\"targetPeer\":\"").append(x.targetPeer()).append("\",\"safe\":")
-              .append(x.safe()).append(",\"requiresOperatorApproval\":").append(x.requiresOperatorApproval()).append('}');
-        }
-        acts.append(']');
-        if (r.remediationPlan()) {
-          js.append(",\"remediationPlan\":{\"generatedAt\":\"2026-01-01T00:00:00Z\",\"actions\":").append(acts).append('}');
-        }
-        js.append('}');
-        String digest = r.remediationPlan() ? Integer.toHexString(acts.toString().hashCode()) : "";
-        return new DoctorReport(js.toString(), fail > 0 ? "fail" : warn > 0 ? "warn" : "pass", pass, warn, fail, 0,
-            checks, failed, stale, 0, r.overlayYaml().isEmpty() ? 0 : 1, groups, actions, digest);
+        return new PlanStability(first, digests, orders);
       }
     }
 
@@ -269,11 +387,67 @@ final class SimulatedLab {
     public RuntimeRestart restartRuntime(FaultRequest r) {
       call("restart");
       synchronized (SimulatedLab.this) {
-        if (name.equals(SENDER)) {
-          return new RuntimeRestart(senderPid, ++senderPid, true);
+        if (isSender()) {
+          senderDelivered = 0;
+          return new RuntimeRestart(senderInstance, ++senderInstance, true);
         }
-        return new RuntimeRestart(receiverPid, ++receiverPid, true);
+        return new RuntimeRestart(receiverInstance, ++receiverInstance, true);
       }
+    }
+
+    @Override
+    public RuntimeRestart stopRuntime(FaultRequest r) {
+      call("stop " + r.tag());
+      synchronized (SimulatedLab.this) {
+        senderDown = true;
+        return new RuntimeRestart(senderInstance, 0, false);
+      }
+    }
+
+    @Override
+    public RuntimeRestart startRuntime(FaultRequest r) {
+      call("start " + r.tag());
+      synchronized (SimulatedLab.this) {
+        long before = senderDown ? 0 : senderInstance;
+        if (senderDown) {
+          senderDown = false;
+          senderInstance++;
+          senderDelivered = 0;
+          pass();
+        }
+        return new RuntimeRestart(before, senderInstance, true);
+      }
+    }
+
+    @Override
+    public List<DeliveryRow> recordWhileStopped(EmitRequest r) {
+      call("recordWhileStopped " + r.id());
+      synchronized (SimulatedLab.this) {
+        senderEvents.put(r.id(), new Ev(r.group(), SENDER, now() + r.ttlSeconds()));
+        senderRows.put(r.id(), new Row(RECEIVER, "pending", 0, 0, 0, 0));
+        return List.of(senderRows.get(r.id()).wire(r.id()));
+      }
+    }
+
+    @Override
+    public PushReply pushStored(PushStoredRequest r) {
+      call("pushStored " + r.eventId());
+      synchronized (SimulatedLab.this) {
+        boolean dup = receive(receiverEvents, r.eventId(), senderEvents.get(r.eventId()));
+        boolean said = dup && !has(Defect.NEVER_REPORTS_DUPLICATES);
+        return new PushReply("200", true, said, "{\"accepted\":true,\"duplicate\":" + said + "}");
+      }
+    }
+
+    @Override
+    public ConfigFacts configFacts() {
+      List<GroupFacts> groups = new ArrayList<>();
+      for (String g : List.of(A, B)) {
+        int[] t = slo(g);
+        List<String> peers = isSender() ? List.of(RECEIVER) : g.equals(A) ? List.of(SENDER) : List.of();
+        groups.add(new GroupFacts(g, name, peers, true, t[0], t[1], t[2], t[3], t[4]));
+      }
+      return new ConfigFacts(name, groups, new PushPolicy(1000, 2, 100, 500, 2000));
     }
 
     @Override
@@ -285,7 +459,17 @@ final class SimulatedLab {
     @Override
     public void restorePlugin(FaultRequest r) {
       call("restorePlugin " + r.tag());
-      pluginBroken = false;
+      synchronized (SimulatedLab.this) {
+        pluginBroken = false;
+        if (!has(Defect.FAILED_RUN_NEVER_RETRIED)) {
+          for (int i = 0; i < runs.size(); i++) {
+            SubscriptionRunRow x = runs.get(i);
+            if (x.status().equals("failed")) {
+              runs.set(i, run(x.id(), x.eventId(), "succeeded", x.attempts() + 1));
+            }
+          }
+        }
+      }
     }
 
     @Override
@@ -311,7 +495,7 @@ final class SimulatedLab {
     public void restorePartition(FaultRequest r) {
       call("restorePartition " + r.tag());
       partitioned = false;
-      retryAll();
+      pass();
     }
 
     @Override
@@ -325,58 +509,45 @@ final class SimulatedLab {
       call("securityProbes");
       synchronized (SimulatedLab.this) {
         rejects += 8;
+        List<ProbeStatus> out = new ArrayList<>(List.of(
+            new ProbeStatus("malformedStatus", "POST not-json without timestamp", "400", "400"),
+            new ProbeStatus("wrongStatus", "POST {\"bad\":true} without timestamp", "400", "400"),
+            new ProbeStatus("badAuthStatus", "POST with X-Routerd-Signature: invalid, no timestamp", "400", "400"),
+            new ProbeStatus("badSignatureStatus", "current timestamp, bad signature", "401", "401"),
+            new ProbeStatus("staleTimestampStatus", "timestamp now-3600, valid signature", "403", "403"),
+            new ProbeStatus("malformedSignedStatus", "malformed body, valid signature", "400", "400"),
+            new ProbeStatus("getStatus", "GET", "405", "405"),
+            new ProbeStatus("oversizedStatus", "body over 1 MiB", "413", "413")));
+        if (!r.wrongGroupEventId().isEmpty()) {
+          boolean accept = has(Defect.ACCEPTS_OTHER_GROUP);
+          if (accept) {
+            receive(receiverEvents, r.wrongGroupEventId(), new Ev(r.otherGroup(), SENDER, now() + 600));
+          } else {
+            rejects++;
+          }
+          out.add(new ProbeStatus("wrongGroupStatus", "signed event of another group", "400", accept ? "200" : "400"));
+        }
+        if (!r.replayEventId().isEmpty()) {
+          Ev ev = new Ev(r.group(), SENDER, now() + 600);
+          boolean first = receive(receiverEvents, r.replayEventId(), ev);
+          boolean again = receive(receiverEvents, r.replayEventId(), ev) && !has(Defect.NEVER_REPORTS_DUPLICATES);
+          out.add(new ProbeStatus("replayFirstStatus", "valid event", "200 duplicate=false", "200 duplicate=" + first));
+          out.add(new ProbeStatus("replayStatus", "replayed request", "200 duplicate=true", "200 duplicate=" + again));
+        }
+        return new SecurityProbeResult(out);
       }
-      return new SecurityProbeResult(List.of(
-          new ProbeStatus("malformedStatus", "POST not-json without timestamp", "400", "400"),
-          new ProbeStatus("wrongStatus", "POST {\"bad\":true} without timestamp", "400", "400"),
-          new ProbeStatus("badAuthStatus", "POST with X-Routerd-Signature: invalid, no timestamp", "400", "400"),
-          new ProbeStatus("badSignatureStatus", "current timestamp, bad signature", "401", "401"),
-          new ProbeStatus("staleTimestampStatus", "timestamp now-3600, valid signature", "403", "403"),
-          new ProbeStatus("malformedSignedStatus", "malformed body, valid signature", "400", "400"),
-          new ProbeStatus("getStatus", "GET", "405", "405"),
-          new ProbeStatus("oversizedStatus", "body over 1 MiB", "413", "413")));
     }
 
     @Override
-    public NodeActivities.MetricsSnapshot metrics() {
+    public MetricsSnapshot metrics() {
       synchronized (SimulatedLab.this) {
-        long delivered = rows.values().stream().filter(r -> r.status().equals("delivered")).count();
-        return new NodeActivities.MetricsSnapshot(java.util.Map.of(
-            "routerd_eventd_outbox_delivery_total", (double) delivered,
-            "routerd_eventd_receiver_accepted_total", (double) receiverEvents.size(),
+        return new MetricsSnapshot(Map.of(
+            "routerd_eventd_outbox_delivery_total", (double) senderDelivered,
+            "routerd_eventd_receiver_accepted_total", (double) accepted,
+            "routerd_eventd_receiver_duplicate_total", (double) duplicates,
             "routerd_eventd_receiver_reject_total", (double) rejects),
             List.of("group", "peer", "reason"));
       }
-    }
-
-    @Override
-    public ConfigFacts configFacts() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public RuntimeRestart stopRuntime(FaultRequest r) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public RuntimeRestart startRuntime(FaultRequest r) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<DeliveryRow> recordWhileStopped(EmitRequest r) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public PushReply pushStored(PushStoredRequest r) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public PlanStability planStability(PlanStabilityRequest r) {
-      throw new UnsupportedOperationException();
     }
 
     @Override
