@@ -188,8 +188,9 @@ final class ScenarioContext {
   }
 
   /**
-   * Plans {@code shuffles + 1} times over one snapshot; fails unless every digest and action order
-   * is the same and the plan has at least {@code minActions} actions (an empty plan proves nothing).
+   * Plans {@code shuffles + 1} times over one snapshot; fails unless the plan has at least {@code
+   * minActions} actions (an empty plan proves nothing), is in the documented order, and every
+   * shuffled input gives the same digest and the same order.
    */
   PlanStability planStable(NodeRef node, String what, String overlay, int shuffles, int minActions) {
     step(what);
@@ -198,6 +199,12 @@ final class ScenarioContext {
       throw fail("diff-stability needs a plan with at least " + minActions + " actions, the plan has "
           + p.report().actions().size());
     }
+    List<NodeActivities.PlanAction> actions = p.report().actions();
+    for (int i = 1; i < actions.size(); i++) {
+      if (canonical(actions.get(i - 1), actions.get(i)) > 0) {
+        throw fail("remediation plan not in canonical order (action, group, peer, resource): " + p.orders().get(0));
+      }
+    }
     for (int i = 1; i < p.digests().size(); i++) {
       if (!p.digests().get(i).equals(p.digests().get(0)) || !p.orders().get(i).equals(p.orders().get(0))) {
         throw fail("remediation plan not diff-stable: shuffled input " + i + " gives " + p.digests().get(i) + " "
@@ -205,6 +212,14 @@ final class ScenarioContext {
       }
     }
     return p;
+  }
+
+  /** The plan's documented total order: action, group, peer, resource, each compared by code point. */
+  static int canonical(NodeActivities.PlanAction x, NodeActivities.PlanAction y) {
+    int c = x.action().compareTo(y.action());
+    c = c != 0 ? c : x.targetGroup().compareTo(y.targetGroup());
+    c = c != 0 ? c : x.targetPeer().compareTo(y.targetPeer());
+    return c != 0 ? c : x.targetResource().compareTo(y.targetResource());
   }
 
   static long total(MetricsSnapshot m, String name) {

@@ -36,6 +36,7 @@ class BrokenNodeTest {
             "doctor: check 'fedqual-primary/fedqual-receiver failed deliveries' (failed-deliveries) is warn"),
         Arguments.of("partition", SimulatedLab.Defect.NEVER_RETRIES_FAILED, "recovery: the outbox did not redeliver"),
         Arguments.of("partition", SimulatedLab.Defect.PLAN_ORDER_FOLLOWS_INPUT, "remediation plan not diff-stable"),
+        Arguments.of("partition", SimulatedLab.Defect.PLAN_UNSORTED, "remediation plan not in canonical order"),
         Arguments.of("ttl-refresh", SimulatedLab.Defect.NO_TTL_REPUSH, "re-push: the refreshed TTL"),
         Arguments.of("restart", SimulatedLab.Defect.PENDING_NEVER_RESUMED, "resume: the delivery of"),
         Arguments.of("subscription", SimulatedLab.Defect.FAILED_RUN_NEVER_RETRIED, "retry: the failed run of"),

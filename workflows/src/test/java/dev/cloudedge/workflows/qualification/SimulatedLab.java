@@ -34,6 +34,8 @@ final class SimulatedLab {
     NEVER_RETRIES_FAILED,
     /** partition: the plan's order follows its input order. */
     PLAN_ORDER_FOLLOWS_INPUT,
+    /** partition: the plan is never sorted (same order every time, but not the documented one). */
+    PLAN_UNSORTED,
     /** ttl-refresh: a refreshed TTL is never re-pushed. */
     NO_TTL_REPUSH,
     /** restart: a pending row left when the sender went down is never resumed. */
@@ -344,7 +346,7 @@ final class SimulatedLab {
       }
       if (!withPlan) {
         actions.clear();
-      } else if (!(shuffled && has(Defect.PLAN_ORDER_FOLLOWS_INPUT))) {
+      } else if (!(shuffled && has(Defect.PLAN_ORDER_FOLLOWS_INPUT)) && !has(Defect.PLAN_UNSORTED)) {
         actions.sort(Comparator.comparing(PlanAction::action).thenComparing(PlanAction::targetPeer));
       }
       int fail = (int) checks.stream().filter(c -> c.status().equals("fail")).count();
