@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * @param allowSkip {@code --allow-skip}: metrics (OTel) checks are optional; recorded in run-metadata
  * @param topology the nodes under qualification
  * @param timings waits and poll intervals
+ * @param historyEventLimit continue as new after the cycle in which the history reaches this many
+ *     events (0: {@link #DEFAULT_HISTORY_EVENT_LIMIT}); the server's own suggestion also triggers it
+ * @param continuation set on a run that continues an earlier one; {@code null} on a fresh run
  */
 public record QualificationRequest(
     String runId,
@@ -28,7 +31,29 @@ public record QualificationRequest(
     List<String> scenarios,
     boolean allowSkip,
     Topology topology,
-    ScenarioTimings timings) {
+    ScenarioTimings timings,
+    int historyEventLimit,
+    QualificationContinuation continuation) {
+
+  /** One cycle of 8 scenarios adds about 130 events; 10,000 keep a run far below Temporal's limits. */
+  public static final int DEFAULT_HISTORY_EVENT_LIMIT = 10_000;
+
+  /** A fresh run with the default history limit. */
+  public QualificationRequest(String runId, String commit, String evidenceDir, int cycles, int durationSeconds,
+      List<String> scenarios, boolean allowSkip, Topology topology, ScenarioTimings timings) {
+    this(runId, commit, evidenceDir, cycles, durationSeconds, scenarios, allowSkip, topology, timings, 0, null);
+  }
+
+  /** The history limit in effect. */
+  public int effectiveHistoryEventLimit() {
+    return historyEventLimit > 0 ? historyEventLimit : DEFAULT_HISTORY_EVENT_LIMIT;
+  }
+
+  /** This request continued at {@code c}. */
+  public QualificationRequest continuing(QualificationContinuation c) {
+    return new QualificationRequest(runId, commit, evidenceDir, cycles, durationSeconds, scenarios, allowSkip, topology,
+        timings, historyEventLimit, c);
+  }
 
   /** The run-id format of the bash harness, kept for evidence compatibility. */
   public static final Pattern RUN_ID = Pattern.compile("^\\d{8}T\\d{6}Z-federation-qual$");

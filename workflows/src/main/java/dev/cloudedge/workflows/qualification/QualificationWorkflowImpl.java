@@ -39,6 +39,14 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
   private TopologyLockWorkflow lock;
   private Promise<Void> lockHeld;
   static final String AWAIT_LOCK_RELEASE = "await-lock-release";
+  static final String CONTINUE_AS_NEW = "continue-as-new";
+  /** Carried from earlier runs of this qualification (continue-as-new); zero on a fresh run. */
+  private int carriedPass;
+  private int carriedFail;
+  private int carriedSkip;
+  private final List<ScenarioOutcome> carried = new ArrayList<>();
+  /** Set when this run hands over to a new run instead of finishing. */
+  private QualificationRequest next;
 
   @Override
   public QualificationResult qualify(QualificationRequest request) {
@@ -50,19 +58,35 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
     if (!problems.isEmpty()) {
       return setupError(request, String.join("; ", problems));
     }
-    Workflow.upsertTypedSearchAttributes(
-        QualificationSearchAttributes.RUN_ID.valueSet(req.runId()),
-        QualificationSearchAttributes.GROUP.valueSet(req.topology().groupA()),
-        QualificationSearchAttributes.TOPOLOGY.valueSet(req.topology().id()),
-        QualificationSearchAttributes.CYCLE.valueSet(0L),
-        QualificationSearchAttributes.VERDICT.valueSet("running"));
+    QualificationContinuation c = request.continuation();
+    if (c != null) {
+      carriedPass = c.pass();
+      carriedFail = c.fail();
+      carriedSkip = c.skip();
+      carried.addAll(c.kept());
+      cycle = c.nextCycle() - 1;
+    } else {
+      Workflow.upsertTypedSearchAttributes(
+          QualificationSearchAttributes.RUN_ID.valueSet(req.runId()),
+          QualificationSearchAttributes.GROUP.valueSet(req.topology().groupA()),
+          QualificationSearchAttributes.TOPOLOGY.valueSet(req.topology().id()),
+          QualificationSearchAttributes.CYCLE.valueSet(0L),
+          QualificationSearchAttributes.VERDICT.valueSet("running"));
+    }
 
     String busy = acquireLock();
-    if (busy != null) {
-      return setupError(req, busy);
+    // The run this one continues released the lock just before handing over; its child may still
+    // be closing, so a continued run tries again for a few seconds before calling it lost.
+    for (int i = 0; busy != null && c != null && i < 10; i++) {
+      Workflow.sleep(java.time.Duration.ofSeconds(1));
+      busy = acquireLock();
     }
+    if (busy != null) {
+      return setupError(req, c == null ? busy : "topology lock lost while continuing as new: " + busy);
+    }
+    QualificationResult result;
     try {
-      return runLocked();
+      result = runLocked();
     } finally {
       // Detached so the lock is released on cancel too; parent-close TERMINATE covers termination.
       Workflow.newDetachedCancellationScope(() -> {
@@ -80,9 +104,40 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
         }
       }).run();
     }
+    if (next != null) {
+      // Outside the try: the lock is released and its child has closed before the handover.
+      Workflow.await(Workflow::isEveryHandlerFinished);
+      Workflow.continueAsNew(next);
+    }
+    return result;
   }
 
   private QualificationResult runLocked() {
+    QualificationContinuation c = req.continuation();
+    NodeFacts sender;
+    RunSetupResult setup;
+    if (c == null) {
+      sender = null;
+      setup = null;
+    } else {
+      sender = c.sender();
+      setup = c.setup();
+    }
+    if (c == null) {
+      RunSetupResult[] s = new RunSetupResult[1];
+      NodeFacts[] f = new NodeFacts[1];
+      QualificationResult err = setUp(s, f);
+      if (err != null) {
+        return err;
+      }
+      setup = s[0];
+      sender = f[0];
+    }
+    return cycles(setup, sender, c == null ? 1 : c.nextCycle());
+  }
+
+  /** Preflight and evidence setup of a fresh run; returns a setup error, or null with the results filled. */
+  private QualificationResult setUp(RunSetupResult[] setupOut, NodeFacts[] senderOut) {
     setDetail("preflight: describing " + req.topology().sender().name() + " and " + req.topology().receiver().name());
     NodeFacts sender;
     NodeFacts receiver;
@@ -122,13 +177,20 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
     } catch (ActivityFailure e) {
       return setupError(req, "evidence setup failed: " + message(e));
     }
+    setupOut[0] = setup;
+    senderOut[0] = sender;
+    return null;
+  }
 
+  private QualificationResult cycles(RunSetupResult setup, NodeFacts sender, int firstCycle) {
+    EvidenceActivities evidence = Workflow.newActivityStub(EvidenceActivities.class,
+        QualificationOptions.evidence("prepare evidence in " + req.evidenceDir()));
     phase = "running";
     boolean cancelled = false;
     int total = req.cycles() * req.scenarios().size();
     Promise<ScenarioOutcome>[] current = new Promise[1];
     try {
-      for (cycle = 1; cycle <= req.cycles(); cycle++) {
+      for (cycle = firstCycle; cycle <= req.cycles(); cycle++) {
         Workflow.upsertTypedSearchAttributes(QualificationSearchAttributes.CYCLE.valueSet((long) cycle));
         String cycleStart = ScenarioWorkflowImpl.iso(Workflow.currentTimeMillis());
         int pass = 0;
@@ -149,6 +211,13 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
         scenario = "";
         evidence.recordCycle(new CycleRecord(req.evidenceDir(), cycle, pass, fail, 0, cycleStart,
             ScenarioWorkflowImpl.iso(Workflow.currentTimeMillis())));
+        if (cycle < req.cycles() && historyLong()
+            && Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1) >= 1) {
+          next = req.continuing(continuation(cycle + 1, setup, sender));
+          setDetail("continuing as new before cycle " + (cycle + 1) + " (history " + Workflow.getInfo().getHistoryLength()
+              + " events)");
+          return null;
+        }
       }
       cycle = req.cycles();
     } catch (CanceledFailure e) {
@@ -168,7 +237,7 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
               QualificationOptions.evidence("finish run-metadata.json, manifest and report"));
           RunFinishResult fr;
           try {
-            fr = finish.finishRun(new RunFinish(req, outcomes, wasCancelled,
+            fr = finish.finishRun(new RunFinish(req, allOutcomes(), wasCancelled,
                 wasCancelled ? "cancelled" : "", ScenarioWorkflowImpl.iso(Workflow.currentTimeMillis())));
           } catch (ActivityFailure e) {
             // The scenarios ran, but the run's evidence could not be completed: incomplete, not failed.
@@ -179,6 +248,49 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
         .run();
     finish(result[0]);
     return result[0];
+  }
+
+  private boolean historyLong() {
+    return Workflow.getInfo().getHistoryLength() >= req.effectiveHistoryEventLimit()
+        || Workflow.getInfo().isContinueAsNewSuggested();
+  }
+
+  /** Totals so far and the outcomes worth carrying: every failure (bounded) and the latest eight. */
+  private QualificationContinuation continuation(int nextCycle, RunSetupResult setup, NodeFacts sender) {
+    int[] t = totals();
+    List<ScenarioOutcome> all = allOutcomes();
+    List<ScenarioOutcome> kept = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      ScenarioOutcome o = all.get(i);
+      if ((!"pass".equals(o.result()) || i >= all.size() - 8) && kept.size() < QualificationContinuation.MAX_KEPT) {
+        kept.add(o);
+      }
+    }
+    return new QualificationContinuation(nextCycle, t[0], t[1], t[2], kept, setup, sender);
+  }
+
+  /** Carried outcomes, then this run's. */
+  private List<ScenarioOutcome> allOutcomes() {
+    List<ScenarioOutcome> all = new ArrayList<>(carried);
+    all.addAll(outcomes);
+    return all;
+  }
+
+  /** Pass, fail and skip over the whole qualification (earlier runs included). */
+  private int[] totals() {
+    int pass = carriedPass;
+    int fail = carriedFail;
+    int skip = carriedSkip;
+    for (ScenarioOutcome o : outcomes) {
+      if ("pass".equals(o.result())) {
+        pass++;
+      } else if ("skip".equals(o.result()) && req.allowSkip()) {
+        skip++;
+      } else {
+        fail++;
+      }
+    }
+    return new int[] {pass, fail, skip};
   }
 
   private ScenarioOutcome runScenario(String name, RunSetupResult setup, NodeFacts sender,
@@ -233,19 +345,11 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
   }
 
   private QualificationResult verdictOf(RunSetupResult setup, RunFinishResult fr, boolean cancelled) {
-    int pass = 0;
-    int fail = 0;
-    int skip = 0;
-    for (ScenarioOutcome o : outcomes) {
-      if ("pass".equals(o.result())) {
-        pass++;
-      } else if ("skip".equals(o.result()) && req.allowSkip()) {
-        // A scenario skips a check only under --allow-skip; without it the same outcome is a failure.
-        skip++;
-      } else {
-        fail++;
-      }
-    }
+    // A scenario skips a check only under --allow-skip; without it the same outcome is a failure.
+    int[] t = totals();
+    int pass = t[0];
+    int fail = t[1];
+    int skip = t[2];
     List<String> gates = new ArrayList<>(fr.gateFailures());
     Verdict v;
     String reason;
@@ -318,28 +422,25 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
 
   @Override
   public QualificationProgress progress() {
-    int passed = 0;
-    int failed = 0;
+    int[] t = totals();
+    List<ScenarioOutcome> all = allOutcomes();
     List<String> recent = new ArrayList<>();
-    for (ScenarioOutcome o : outcomes) {
-      if ("pass".equals(o.result())) {
-        passed++;
-      } else {
-        failed++;
-      }
-    }
-    for (int i = Math.max(0, outcomes.size() - 8); i < outcomes.size(); i++) {
-      ScenarioOutcome o = outcomes.get(i);
+    for (int i = Math.max(0, all.size() - 8); i < all.size(); i++) {
+      ScenarioOutcome o = all.get(i);
       recent.add(String.format("cycle-%03d/%s %s%s", o.cycle(), o.scenario(), o.result(),
           o.reason().isEmpty() ? "" : ": " + o.reason()));
     }
     int total = req == null || req.scenarios() == null ? 0 : req.cycles() * req.scenarios().size();
     return new QualificationProgress(req == null ? "" : req.runId(), phase, cycle,
-        req == null ? 0 : req.cycles(), scenario, outcomes.size(), total, passed, failed, detail, verdict, recent);
+        req == null ? 0 : req.cycles(), scenario, t[0] + t[1] + t[2], total, t[0], t[1] + t[2], detail, verdict, recent);
   }
 
+  /**
+   * The outcomes of the scenarios finished so far, in execution order. After a continue-as-new the
+   * earlier runs' failures and latest outcomes are carried; every scenario's evidence file is on disk.
+   */
   @Override
   public List<ScenarioOutcome> evidence() {
-    return List.copyOf(outcomes);
+    return allOutcomes();
   }
 }

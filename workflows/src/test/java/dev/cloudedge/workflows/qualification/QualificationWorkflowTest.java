@@ -289,6 +289,47 @@ class QualificationWorkflowTest {
     }
   }
 
+  /** A long run continues as new when its history grows; the totals, cycles and the lock carry over. */
+  @Test
+  void longRunContinuesAsNewAndKeepsItsTotals(TestWorkflowEnvironment env, WorkflowClient client) throws Exception {
+    start(env);
+    String runId = "20261201T050050Z-federation-qual";
+    QualificationRequest small = new QualificationRequest(runId, "abc1234", "/evidence", 3, 300,
+        List.of("healthy", "config-fault"), true, topology(), ScenarioTimings.defaults(), 20, null);
+    QualificationResult r = stub(client, runId).qualify(small);
+    assertEquals(Verdict.PASS, r.verdict(), r.reason());
+    assertEquals(6, r.totalPass());
+    assertEquals(3, evidence.cycles.size());
+    assertEquals(6, evidence.files.size());
+    assertEquals(6, evidence.finished.outcomes().size());
+    // Each continue-as-new closes a run as CONTINUED_AS_NEW; the first run's history ends with it.
+    io.temporal.api.history.v1.HistoryEvent last = null;
+    for (io.temporal.api.history.v1.HistoryEvent e : client.fetchHistory(QualificationWorkflow.workflowId(runId),
+        firstRunId(client, runId)).getEvents()) {
+      last = e;
+    }
+    assertNotNull(last);
+    assertEquals(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, last.getEventType());
+    String dir = System.getProperty("cloudedge.writeHistory");
+    if (dir != null) {
+      Files.writeString(Path.of(dir, "qualification-continued-history.json"),
+          client.fetchHistory(QualificationWorkflow.workflowId(runId), firstRunId(client, runId)).toJson(true));
+    }
+    QualificationProgress p = client.newWorkflowStub(QualificationWorkflow.class, QualificationWorkflow.workflowId(runId)).progress();
+    assertEquals(6, p.completedScenarios());
+    assertEquals(6, p.passed());
+    // The lock was handed over and finally released: another run on the topology may start.
+    String after = "20261201T050051Z-federation-qual";
+    assertEquals(Verdict.PASS, stub(client, after).qualify(request(after, 1, 300, List.of("healthy"))).verdict());
+  }
+
+  /** The run id of the first run of a qualification (the one started by the client). */
+  private static String firstRunId(WorkflowClient client, String runId) {
+    io.temporal.api.history.v1.History h = client.fetchHistory(QualificationWorkflow.workflowId(runId)).getHistory();
+    String first = h.getEvents(0).getWorkflowExecutionStartedEventAttributes().getFirstExecutionRunId();
+    return first;
+  }
+
   /**
    * Every scenario's script, its failure path and a whole run, recorded for {@link ReplayTest}
    * when -Dcloudedge.writeHistory=DIR is set (the histories of the scripts version).

@@ -47,6 +47,12 @@ class ReplayTest {
     WorkflowReplayer.replayWorkflowExecutionFromResource("qualification-scripts-history.json", QualificationWorkflowImpl.class);
   }
 
+  /** The first run of a qualification that continued as new (the handover path). */
+  @Test
+  void qualificationThatContinuedAsNewReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource("qualification-continued-history.json", QualificationWorkflowImpl.class);
+  }
+
   /**
    * The negative control: a scenario workflow whose commands differ from the recorded ones (one
    * more timer before the script, as an unversioned edit would add) must fail to replay. Without
