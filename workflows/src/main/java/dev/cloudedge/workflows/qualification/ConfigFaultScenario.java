@@ -10,7 +10,7 @@ import dev.cloudedge.workflows.qualification.NodeActivities.PlanStability;
  * touched), is reported as a FAIL {@code expected-delivery-no-endpoint} check of that peer, and the
  * plan asks an operator to configure its endpoint (unsafe, approval required), diff-stably.
  */
-final class ConfigFaultScenario implements ScenarioScript {
+final class ConfigFaultScenario extends ScenarioScript.WithEvidence<ConfigFaultScenario.Evidence> {
   static final String NONEXISTENT_PEER = "fedqual-nonexistent-node";
 
   /** A peer of {@code group} without endpoint, for the doctor's view only. */
@@ -34,11 +34,8 @@ final class ConfigFaultScenario implements ScenarioScript {
     public String currentConfigDigest;
   }
 
-  private final Evidence ev = new Evidence();
-
-  @Override
-  public Evidence evidence() {
-    return ev;
+  ConfigFaultScenario() {
+    super(new Evidence());
   }
 
   @Override

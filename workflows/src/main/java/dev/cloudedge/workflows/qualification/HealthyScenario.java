@@ -23,7 +23,7 @@ import java.util.Set;
  * event is answered {@code duplicate} and stored once, the doctor and the SLO are clean, the plan
  * is empty, and the metrics count the delivery with allowed labels only.
  */
-final class HealthyScenario implements ScenarioScript {
+final class HealthyScenario extends ScenarioScript.WithEvidence<HealthyScenario.Evidence> {
   private static final Set<String> BANNED_LABELS = Set.of("event_id", "subject", "address", "endpoint", "dedupe_key",
       "error_message", "raw_error", "token", "secret", "credential");
 
@@ -50,11 +50,8 @@ final class HealthyScenario implements ScenarioScript {
     public String cardinalityCheck;
   }
 
-  private final Evidence ev = new Evidence();
-
-  @Override
-  public Evidence evidence() {
-    return ev;
+  HealthyScenario() {
+    super(new Evidence());
   }
 
   @Override

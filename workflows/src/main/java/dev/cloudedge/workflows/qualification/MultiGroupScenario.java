@@ -18,7 +18,7 @@ import java.util.List;
  * {@code expiresSoonSeconds}, so B's thresholds and A's give different expiry verdicts, and A's
  * failed row would show in B if B were computed from A's rows.
  */
-final class MultiGroupScenario implements ScenarioScript {
+final class MultiGroupScenario extends ScenarioScript.WithEvidence<MultiGroupScenario.Evidence> {
   /** Evidence of {@code multi-group}. */
   public static final class Evidence implements ScenarioDetails {
     public String groupBEventId;
@@ -34,11 +34,8 @@ final class MultiGroupScenario implements ScenarioScript {
     public DoctorReport doctorAfter;
   }
 
-  private final Evidence ev = new Evidence();
-
-  @Override
-  public Evidence evidence() {
-    return ev;
+  MultiGroupScenario() {
+    super(new Evidence());
   }
 
   @Override

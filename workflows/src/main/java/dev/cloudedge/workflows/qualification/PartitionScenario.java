@@ -16,7 +16,7 @@ import java.util.List;
  * inputs; after the restore the outbox delivers the same row by its own retry, within a bound
  * derived from the sender's push interval and backoff, with no new emit and no manual trigger.
  */
-final class PartitionScenario implements ScenarioScript {
+final class PartitionScenario extends ScenarioScript.WithEvidence<PartitionScenario.Evidence> {
   /** Plans compared for diff-stability (one in the input's own order, the rest shuffled). */
   static final int SHUFFLES = 12;
 
@@ -40,11 +40,8 @@ final class PartitionScenario implements ScenarioScript {
     public DoctorReport doctorAfter;
   }
 
-  private final Evidence ev = new Evidence();
-
-  @Override
-  public Evidence evidence() {
-    return ev;
+  PartitionScenario() {
+    super(new Evidence());
   }
 
   @Override

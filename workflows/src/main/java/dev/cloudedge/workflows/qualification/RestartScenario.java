@@ -13,7 +13,7 @@ import java.util.List;
  * delivered by the restarted sender (the row's attempts and the new instance's delivery counter
  * say who did it), and the receiver accepts deliveries again after its own restart.
  */
-final class RestartScenario implements ScenarioScript {
+final class RestartScenario extends ScenarioScript.WithEvidence<RestartScenario.Evidence> {
   /** Evidence of {@code restart}. */
   public static final class Evidence implements ScenarioDetails {
     public DoctorReport doctorBefore;
@@ -30,11 +30,8 @@ final class RestartScenario implements ScenarioScript {
     public DoctorReport doctorAfter;
   }
 
-  private final Evidence ev = new Evidence();
-
-  @Override
-  public Evidence evidence() {
-    return ev;
+  RestartScenario() {
+    super(new Evidence());
   }
 
   @Override

@@ -12,6 +12,20 @@ interface ScenarioScript {
   /** Runs the scenario. */
   void run(ScenarioContext ctx);
 
+  /** A script and the record it fills, created with it. */
+  abstract class WithEvidence<E extends ScenarioDetails> implements ScenarioScript {
+    protected final E ev;
+
+    WithEvidence(E ev) {
+      this.ev = ev;
+    }
+
+    @Override
+    public E evidence() {
+      return ev;
+    }
+  }
+
   /** The script of {@code scenario}. */
   static ScenarioScript of(Scenario scenario) {
     return switch (scenario) {

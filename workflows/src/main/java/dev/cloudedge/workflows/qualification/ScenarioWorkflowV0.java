@@ -26,16 +26,12 @@ import dev.cloudedge.workflows.qualification.NodeActivities.SubscriptionRunRow;
 import dev.cloudedge.workflows.qualification.NodeActivities.SummaryRow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,26 +176,7 @@ final class ScenarioWorkflowV0 {
   }
 
   private static String reasonOf(RuntimeException failure) {
-    if (failure == null) {
-      return null;
-    }
-    if (failure instanceof ScenarioFailed) {
-      return failure.getMessage();
-    }
-    Throwable t = failure;
-    StringBuilder b = new StringBuilder();
-    if (t instanceof ActivityFailure af) {
-      b.append("activity ").append(af.getActivityType()).append(" failed: ");
-      t = af.getCause() == null ? af : af.getCause();
-    }
-    if (t instanceof ApplicationFailure ap) {
-      b.append(ap.getOriginalMessage()).append(" (").append(ap.getType()).append(')');
-    } else if (t instanceof TemporalFailure tf) {
-      b.append(tf.getOriginalMessage());
-    } else {
-      b.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
-    }
-    return b.toString();
+    return ScenarioWorkflowImpl.reasonOf(failure);
   }
 
   // ---------------------------------------------------------------- body
@@ -978,6 +955,6 @@ final class ScenarioWorkflowV0 {
   }
 
   static String iso(long millis) {
-    return Instant.ofEpochMilli(millis).truncatedTo(ChronoUnit.SECONDS).toString();
+    return ScenarioWorkflowImpl.iso(millis);
   }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  * (400) and not stored; a replayed accepted request is answered {@code duplicate: true} and stored
  * once; the receiver counts the rejects; a valid event is delivered afterwards.
  */
-final class SecurityScenario implements ScenarioScript {
+final class SecurityScenario extends ScenarioScript.WithEvidence<SecurityScenario.Evidence> {
   /** Evidence of {@code security}. */
   public static final class Evidence implements ScenarioDetails {
     public Long eventCountBefore;
@@ -46,11 +46,8 @@ final class SecurityScenario implements ScenarioScript {
     }
   }
 
-  private final Evidence ev = new Evidence();
-
-  @Override
-  public Evidence evidence() {
-    return ev;
+  SecurityScenario() {
+    super(new Evidence());
   }
 
   @Override

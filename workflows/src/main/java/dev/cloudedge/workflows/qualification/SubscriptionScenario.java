@@ -11,7 +11,7 @@ import java.util.Optional;
  * subscription: while the receiver's plugin is broken, the run of (subscription, event) fails;
  * after the restore the same pair is retried and succeeds on a later attempt, exactly once.
  */
-final class SubscriptionScenario implements ScenarioScript {
+final class SubscriptionScenario extends ScenarioScript.WithEvidence<SubscriptionScenario.Evidence> {
   /** Evidence of {@code subscription}. */
   public static final class Evidence implements ScenarioDetails {
     public String testedEventId;
@@ -21,11 +21,8 @@ final class SubscriptionScenario implements ScenarioScript {
     public String retriedBy;
   }
 
-  private final Evidence ev = new Evidence();
-
-  @Override
-  public Evidence evidence() {
-    return ev;
+  SubscriptionScenario() {
+    super(new Evidence());
   }
 
   @Override

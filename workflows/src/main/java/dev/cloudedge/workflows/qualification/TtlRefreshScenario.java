@@ -14,7 +14,7 @@ import java.util.List;
  * receiver is cut off is re-pushed after the restore, the receiver's copy takes the new expiry,
  * and the stale-TTL count returns to 0.
  */
-final class TtlRefreshScenario implements ScenarioScript {
+final class TtlRefreshScenario extends ScenarioScript.WithEvidence<TtlRefreshScenario.Evidence> {
   /** Evidence of {@code ttl-refresh}. */
   public static final class Evidence implements ScenarioDetails {
     public String testedEventId;
@@ -25,11 +25,8 @@ final class TtlRefreshScenario implements ScenarioScript {
     public DoctorReport doctorAfter;
   }
 
-  private final Evidence ev = new Evidence();
-
-  @Override
-  public Evidence evidence() {
-    return ev;
+  TtlRefreshScenario() {
+    super(new Evidence());
   }
 
   @Override
