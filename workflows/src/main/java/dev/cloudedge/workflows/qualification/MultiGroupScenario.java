@@ -60,10 +60,14 @@ final class MultiGroupScenario extends ScenarioScript.WithEvidence<MultiGroupSce
     long ttl = (lo + hi) / 2;
     // One B event per run, refreshed every cycle: no older B event of this run expires sooner.
     String bId = "qual-multi-b-" + ctx.req.runId();
-    ctx.emit(b, "10.99.8.2/32", bId, ttl);
+    long expires = ctx.emit(b, "10.99.8.2/32", bId, ttl).expiresAtEpochSeconds();
     ev.groupBEventId = bId;
     ev.groupBTtlSeconds = ttl;
-    ctx.requireDelivered(b, bId, ctx.timings().shortDeliveryWaitSeconds(), "traffic in " + b);
+    // From the second cycle on this is a refresh: wait for the re-push, not for last cycle's row.
+    int wait = ctx.timings().shortDeliveryWaitSeconds();
+    if (!ctx.deliveredTo(ctx.waitDelivered(b, bId, wait, expires), expires)) {
+      throw fail("traffic in " + b + ": " + bId + " (expiry " + expires + ") not delivered to " + peer + " within " + wait + "s");
+    }
 
     ScenarioContext.Fault cut = ctx.applyPartition();
     String id = ctx.eventId("multi");
@@ -123,8 +127,8 @@ final class MultiGroupScenario extends ScenarioScript.WithEvidence<MultiGroupSce
       }
     }
     ctx.restore(cut);
-    int wait = (int) Math.min(PartitionScenario.recoveryBoundSeconds(push, ctx.timings()), ctx.remainingSeconds());
-    ctx.requireDelivered(a, id, wait, "recovery of " + a);
+    int bound = (int) Math.min(PartitionScenario.recoveryBoundSeconds(push, ctx.timings()), ctx.remainingSeconds());
+    ctx.requireDelivered(a, id, bound, "recovery of " + a);
     DoctorReport after = ctx.pollDoctor("wait for a healthy doctor", d -> d.fail() == 0, ctx.timings().doctorHealthySeconds());
     ev.doctorAfter = after;
     if (after.fail() > 0) {
