@@ -53,6 +53,9 @@ public final class FederationStore implements AutoCloseable {
     this.conn = conn;
   }
 
+  /** How long a writer waits for another process's write lock before it reports the store busy. */
+  public static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
   /** Opens (creating when missing) the state file with full durability. */
   public static FederationStore open(Path path) {
     return open(path, Durability.FULL);
@@ -80,9 +83,15 @@ public final class FederationStore implements AutoCloseable {
     }
     Connection c = null;
     try {
-      c = DriverManager.getConnection("jdbc:sqlite:" + abs);
+      // Every transaction takes the write lock when it begins (BEGIN IMMEDIATE) and waits for it
+      // up to the busy timeout: a deferred one that read first would fail at once with
+      // SQLITE_BUSY(_SNAPSHOT) when another process (eventd, emit, an observer) committed meanwhile.
+      org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+      config.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
+      config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+      c = DriverManager.getConnection("jdbc:sqlite:" + abs, config.toProperties());
       try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA busy_timeout = 5000");
+        s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
         try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
           rs.next();
         }

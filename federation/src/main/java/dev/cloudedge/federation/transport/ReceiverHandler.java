@@ -43,6 +43,10 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
   /** The status path. */
   public static final String STATUS_PATH = "/v1/status";
 
+  /** Store errors log at most one line per 10 s (each is counted as reject reason store_error). */
+  private static final dev.cloudedge.federation.log.LogThrottle STORE_ERRORS =
+      new dev.cloudedge.federation.log.LogThrottle(java.time.Duration.ofSeconds(10), java.time.Clock.systemUTC());
+
   private final ReceiverState state;
 
   public ReceiverHandler(ReceiverState state) {
@@ -167,7 +171,11 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
     f.whenComplete((dup, err) -> {
       FullHttpResponse r;
       if (err != null) {
-        LOG.warn("receiver {}: store error for a pushed event: {}", state.settings().group(), rootMessage(err));
+        long held = STORE_ERRORS.admit();
+        if (held >= 0) {
+          LOG.warn("receiver {}: store error for a pushed event: {}{}", state.settings().group(), rootMessage(err),
+              held > 0 ? " (" + held + " more since the last such line)" : "");
+        }
         state.reject("store_error");
         r = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "store error");
       } else {
