@@ -53,8 +53,46 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
     this.state = Objects.requireNonNull(state, "state");
   }
 
+  /**
+   * HTTP/1.1 pipelining: answers leave in request order. While the answer to an earlier request
+   * is computed off the event loop (a store, a status count), later requests already decoded from
+   * the same read wait here, retained, and run when that answer has been written.
+   */
+  private final java.util.ArrayDeque<FullHttpRequest> queued = new java.util.ArrayDeque<>();
+  private boolean awaiting;
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (awaiting) {
+      queued.add(req.retain());
+      return;
+    }
+    dispatch(ctx, req);
+  }
+
+  /** Runs queued requests until one goes asynchronous again; on the event loop. */
+  private void drain(ChannelHandlerContext ctx) {
+    awaiting = false;
+    while (!awaiting && !queued.isEmpty() && ctx.channel().isActive()) {
+      FullHttpRequest next = queued.poll();
+      try {
+        dispatch(ctx, next);
+      } finally {
+        next.release();
+      }
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    FullHttpRequest r;
+    while ((r = queued.poll()) != null) {
+      r.release();
+    }
+    super.channelInactive(ctx);
+  }
+
+  private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req) {
     String path = path(req.uri());
     if (path.equals(STATUS_PATH)) {
       status(ctx, req);
@@ -160,6 +198,7 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpVersion version = req.protocolVersion();
     state.inFlight.incrementAndGet();
+    awaiting = true;
     ctx.channel().config().setAutoRead(false);
     CompletableFuture<Boolean> f;
     try {
@@ -196,6 +235,7 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
           cf.channel().close();
         } else {
           cf.channel().config().setAutoRead(true);
+          drain(ctx);
         }
       });
     });
@@ -212,6 +252,7 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
   private void status(ChannelHandlerContext ctx, FullHttpRequest req) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpVersion version = req.protocolVersion();
+    awaiting = true;
     ctx.channel().config().setAutoRead(false);
     ReceiverSettings s = state.settings();
     CompletableFuture.supplyAsync(() -> state.storedEvents().getAsLong(), state.blocking())
@@ -236,6 +277,7 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
               cf.channel().close();
             } else {
               cf.channel().config().setAutoRead(true);
+              drain(ctx);
             }
           });
         });

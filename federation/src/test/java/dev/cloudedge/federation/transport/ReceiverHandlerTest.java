@@ -294,4 +294,77 @@ class ReceiverHandlerTest {
     assertEquals("store error\n", r.body());
     assertEquals(1, rejects("store_error"));
   }
+
+  /** One raw request (no reply read), for pipelining several in one write. */
+  private static String raw(String method, String path, Map<String, String> headers, String body) {
+    StringBuilder sb = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
+    sb.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n\r\n").append(body);
+    return sb.toString();
+  }
+
+  private static Map<String, String> signedHeaders(long ts, String body) {
+    return Map.of(ReceiverHandler.TIMESTAMP_HEADER, Long.toString(ts),
+        ReceiverHandler.SIGNATURE_HEADER, Hmac.sign(K_TEST, ts, body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Replies in the order they were written, until {@code n} complete ones were read. */
+  private static List<Reply> replies(EmbeddedChannel ch, int n) {
+    StringBuilder out = new StringBuilder();
+    List<Reply> got = new java.util.ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (got.size() < n && System.nanoTime() < deadline) {
+      ch.runPendingTasks();
+      ByteBuf b;
+      while ((b = ch.readOutbound()) != null) {
+        out.append(b.toString(StandardCharsets.UTF_8));
+        b.release();
+      }
+      String s = out.toString();
+      int end = s.indexOf("\r\n\r\n");
+      if (end > 0) {
+        Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        String[] lines = s.substring(0, end).split("\r\n");
+        for (int i = 1; i < lines.length; i++) {
+          int c = lines[i].indexOf(':');
+          headers.put(lines[i].substring(0, c).trim(), lines[i].substring(c + 1).trim());
+        }
+        int len = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        if (s.length() >= end + 4 + len) {
+          got.add(new Reply(Integer.parseInt(lines[0].split(" ")[1]), headers, s.substring(end + 4, end + 4 + len)));
+          out.delete(0, end + 4 + len);
+          continue;
+        }
+      }
+      Thread.onSpinWait();
+    }
+    return got;
+  }
+
+  /**
+   * HTTP/1.1 pipelining: stores are answered after the write, rejects at once, yet every answer
+   * leaves in request order, so a client never reads a 200 in the slot of a request that was
+   * refused and not stored.
+   */
+  @Test
+  void pipelinedRequestsAreAnsweredInRequestOrder() {
+    EmbeddedChannel ch = channel();
+    String a = event("evt-pipe-a", GROUP);
+    String b = event("evt-pipe-b", GROUP);
+    String other = event("evt-pipe-other", "another-group");
+    String batch = raw("POST", "/v1/events", signedHeaders(NOW, a), a)
+        + raw("POST", "/v1/events", Map.of(ReceiverHandler.TIMESTAMP_HEADER, Long.toString(NOW),
+            ReceiverHandler.SIGNATURE_HEADER, "0".repeat(64)), b)
+        + raw("POST", "/v1/events", signedHeaders(NOW, b), b)
+        + raw("POST", "/v1/events", signedHeaders(NOW, other), other)
+        + raw("GET", "/v1/status", Map.of(), "")
+        + raw("GET", "/nowhere", Map.of(), "");
+    ch.writeInbound(Unpooled.copiedBuffer(batch, StandardCharsets.US_ASCII));
+    List<Reply> got = replies(ch, 6);
+    assertEquals(List.of(200, 401, 200, 400, 200, 404), got.stream().map(Reply::status).toList(), got.toString());
+    assertTrue(got.get(0).body().contains("\"id\":\"evt-pipe-a\""), got.get(0).body());
+    assertTrue(got.get(2).body().contains("\"id\":\"evt-pipe-b\""), got.get(2).body());
+    assertTrue(got.get(4).body().contains("\"storedEvents\":2"), got.get(4).body());
+    ch.finishAndReleaseAll();
+  }
 }
