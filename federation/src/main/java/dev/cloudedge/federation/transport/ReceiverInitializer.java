@@ -22,7 +22,7 @@ public final class ReceiverInitializer extends ChannelInitializer<SocketChannel>
 
   /**
    * @param idleTimeout a connection that sends nothing for this long is closed
-   * @param readTimeout a request must arrive completely within this long
+   * @param readTimeout a request must arrive completely within this long of its first byte
    * @param onConnection called for every accepted connection (the server tracks them for shutdown)
    */
   public ReceiverInitializer(ReceiverState state, Duration idleTimeout, Duration readTimeout,
@@ -37,10 +37,12 @@ public final class ReceiverInitializer extends ChannelInitializer<SocketChannel>
   protected void initChannel(SocketChannel ch) {
     onConnection.accept(ch);
     ChannelPipeline p = ch.pipeline();
+    RequestDeadlineHandler deadline = new RequestDeadlineHandler(readTimeout);
     p.addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    p.addLast("deadline", deadline);
     p.addLast("codec", new HttpServerCodec());
     p.addLast("keepAlive", new HttpServerKeepAliveHandler());
-    p.addLast("deadline", new RequestDeadlineHandler(readTimeout));
+    p.addLast("requestComplete", new RequestDeadlineHandler.Completion(deadline));
     p.addLast("aggregator", new BodyLimitAggregator(state));
     p.addLast("handler", new ReceiverHandler(state));
   }

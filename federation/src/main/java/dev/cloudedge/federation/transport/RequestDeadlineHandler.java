@@ -1,16 +1,19 @@
 package dev.cloudedge.federation.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a connection whose request is not fully received within the read timeout, so a client
- * that trickles a body byte by byte (staying under the idle timeout) cannot hold a connection.
+ * Closes a connection whose request is not fully received within the read timeout, counted from
+ * the request's first byte: a client that trickles its request line, headers or body byte by byte
+ * (staying under the idle timeout) cannot hold a connection. It sits in front of the HTTP codec,
+ * arming on the first bytes of each request; {@link Completion}, behind the codec, disarms it when
+ * the request's last content has been decoded.
  */
 public final class RequestDeadlineHandler extends ChannelDuplexHandler {
   private final Duration readTimeout;
@@ -22,18 +25,16 @@ public final class RequestDeadlineHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (msg instanceof HttpRequest && deadline == null) {
+    if (msg instanceof ByteBuf b && b.isReadable() && deadline == null) {
       deadline = ctx.executor().schedule(() -> {
         ctx.close();
       }, readTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
-    if (msg instanceof LastHttpContent) {
-      cancel();
-    }
     super.channelRead(ctx, msg);
   }
 
-  private void cancel() {
+  /** The request that armed the deadline is complete. */
+  void requestComplete() {
     if (deadline != null) {
       deadline.cancel(false);
       deadline = null;
@@ -42,7 +43,24 @@ public final class RequestDeadlineHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    cancel();
+    requestComplete();
     super.channelInactive(ctx);
+  }
+
+  /** Behind the codec: disarms the deadline when a request's last content arrives. */
+  public static final class Completion extends ChannelDuplexHandler {
+    private final RequestDeadlineHandler deadline;
+
+    public Completion(RequestDeadlineHandler deadline) {
+      this.deadline = deadline;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (msg instanceof LastHttpContent) {
+        deadline.requestComplete();
+      }
+      super.channelRead(ctx, msg);
+    }
   }
 }

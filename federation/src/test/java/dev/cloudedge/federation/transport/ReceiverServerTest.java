@@ -123,6 +123,38 @@ class ReceiverServerTest {
     }
   }
 
+  /** A client trickling its headers, one byte at a time, is closed by the deadline from its first byte. */
+  @Test
+  void tricklingHeadersAreCutByTheDeadlineFromTheFirstByte() throws Exception {
+    try (Socket s = connect()) {
+      OutputStream out = s.getOutputStream();
+      byte[] head = "POST /v1/events HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
+          .getBytes(StandardCharsets.US_ASCII);
+      long start = System.nanoTime();
+      boolean closed = false;
+      for (int i = 0; i < head.length && !closed; i++) {
+        try {
+          out.write(head[i]);
+          out.flush();
+          Thread.sleep(100);
+        } catch (java.io.IOException e) {
+          closed = true;
+        }
+        s.setSoTimeout(1);
+        try {
+          closed |= s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+          // still open
+        } catch (java.io.IOException e) {
+          closed = true;
+        }
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(closed, "a client trickling its headers kept the connection for " + ms + " ms");
+      assertTrue(ms >= 600 && ms < 3000, "closed after " + ms + " ms");
+    }
+  }
+
   @Test
   void portInUseNamesTheAddress() {
     TransportException e = org.junit.jupiter.api.Assertions.assertThrows(TransportException.class,
