@@ -197,6 +197,9 @@ final class FederationRules {
     if (s.pushRetry().maxAttempts() < 0) {
       errors.add(r.id() + " spec.pushRetry.maxAttempts must be >= 0");
     }
+    if (s.receiver().maxConnections() < 0) {
+      errors.add(r.id() + " spec.receiver.maxConnections must be >= 0");
+    }
   }
 
   static void sloCrossReferences(FederationConfig c, List<ConfigProblem> problems) {

@@ -249,13 +249,18 @@ public final class Kinds {
     }
   }
 
-  /** EventNode spec: the daemon tunables that routerd keeps in its rendered config.json. */
-  public record EventNodeSpec(Admin admin, String pushInterval, String pruneInterval, PushRetry pushRetry) {
+  /** {@code spec.receiver}: limits of every receiver of the node; 0 takes the default. */
+  public record ReceiverLimits(int maxConnections) {}
+
+  /** EventNode spec: the daemon tunables that routerd keeps in its rendered config.json, plus receiver limits. */
+  public record EventNodeSpec(Admin admin, String pushInterval, String pruneInterval, PushRetry pushRetry,
+      ReceiverLimits receiver) {
     public EventNodeSpec {
       admin = admin == null ? new Admin("", 0) : admin;
       pushInterval = str(pushInterval);
       pruneInterval = str(pruneInterval);
       pushRetry = pushRetry == null ? new PushRetry(0, "", "", "") : pushRetry;
+      receiver = receiver == null ? new ReceiverLimits(0) : receiver;
     }
   }
 

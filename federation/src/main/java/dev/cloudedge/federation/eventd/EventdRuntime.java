@@ -118,7 +118,8 @@ public final class EventdRuntime implements AutoCloseable {
           telemetry.metrics(), options.clock());
       ReceiverServer server;
       try {
-        server = ReceiverServer.bind(loops, address, st, options.idleTimeout(), options.readTimeout());
+        server = ReceiverServer.bind(loops, address, st, options.idleTimeout(), options.readTimeout(),
+            tuning.maxConnections());
       } catch (RuntimeException e) {
         throw new EventdException("EventGroup " + group + ": " + e.getMessage(), e);
       }

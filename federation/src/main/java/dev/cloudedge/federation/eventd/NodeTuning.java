@@ -15,8 +15,12 @@ import java.time.Duration;
  * @param pruneInterval pruner tick
  * @param retry per-pass and across-pass retry
  * @param admin where {@code GET /metrics} is served (port 0: not served)
+ * @param maxConnections open connections each receiver accepts; one more is answered 503 and closed
  */
-public record NodeTuning(Duration pushInterval, Duration pruneInterval, RetryPolicy retry, Kinds.Admin admin) {
+public record NodeTuning(Duration pushInterval, Duration pruneInterval, RetryPolicy retry, Kinds.Admin admin,
+    int maxConnections) {
+  /** Connections per receiver when the EventNode sets none. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 1024;
   public static final Duration DEFAULT_PUSH_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_PRUNE_INTERVAL = Duration.ofMinutes(1);
 
@@ -27,7 +31,7 @@ public record NodeTuning(Duration pushInterval, Duration pruneInterval, RetryPol
    */
   public static NodeTuning of(FederationConfig config, String nodeName) {
     Kinds.EventNodeSpec spec = config.eventNode(nodeName).map(Kinds.EventNode::spec)
-        .orElse(new Kinds.EventNodeSpec(null, "", "", null));
+        .orElse(new Kinds.EventNodeSpec(null, "", "", null, null));
     String id = Kinds.CLOUDEDGE_API_VERSION + "/" + Kinds.EVENT_NODE + "/" + nodeName;
     Duration push = orDefault(parse(id, "pushInterval", spec.pushInterval()), DEFAULT_PUSH_INTERVAL);
     Duration prune = orDefault(parse(id, "pruneInterval", spec.pruneInterval()), DEFAULT_PRUNE_INTERVAL);
@@ -35,7 +39,8 @@ public record NodeTuning(Duration pushInterval, Duration pruneInterval, RetryPol
     RetryPolicy retry = new RetryPolicy(pr.maxAttempts(), parse(id, "pushRetry.baseBackoff", pr.baseBackoff()),
         parse(id, "pushRetry.maxBackoff", pr.maxBackoff()), push,
         parse(id, "pushRetry.maxTickBackoff", pr.maxTickBackoff()));
-    return new NodeTuning(push, prune, retry, spec.admin());
+    int max = spec.receiver().maxConnections() > 0 ? spec.receiver().maxConnections() : DEFAULT_MAX_CONNECTIONS;
+    return new NodeTuning(push, prune, retry, spec.admin(), max);
   }
 
   private static Duration parse(String id, String field, String text) {

@@ -18,15 +18,16 @@ public final class ReceiverInitializer extends ChannelInitializer<SocketChannel>
   private final ReceiverState state;
   private final Duration idleTimeout;
   private final Duration readTimeout;
-  private final java.util.function.Consumer<io.netty.channel.Channel> onConnection;
+  private final java.util.function.Predicate<io.netty.channel.Channel> onConnection;
 
   /**
    * @param idleTimeout a connection that sends nothing for this long is closed
    * @param readTimeout a request must arrive completely within this long of its first byte
-   * @param onConnection called for every accepted connection (the server tracks them for shutdown)
+   * @param onConnection called for every accepted connection (the server tracks them for shutdown);
+   *     {@code false} when the connection is one too many: it is answered 503 and closed
    */
   public ReceiverInitializer(ReceiverState state, Duration idleTimeout, Duration readTimeout,
-      java.util.function.Consumer<io.netty.channel.Channel> onConnection) {
+      java.util.function.Predicate<io.netty.channel.Channel> onConnection) {
     this.state = Objects.requireNonNull(state, "state");
     this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
     this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
@@ -35,7 +36,15 @@ public final class ReceiverInitializer extends ChannelInitializer<SocketChannel>
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    onConnection.accept(ch);
+    if (!onConnection.test(ch)) {
+      state.reject("too_many_connections");
+      io.netty.handler.codec.http.FullHttpResponse r = ReceiverHandler.text(
+          io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
+      r.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
+      ch.pipeline().addLast(new io.netty.handler.codec.http.HttpResponseEncoder());
+      ch.writeAndFlush(r).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+      return;
+    }
     ChannelPipeline p = ch.pipeline();
     RequestDeadlineHandler deadline = new RequestDeadlineHandler(readTimeout);
     p.addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));

@@ -44,6 +44,20 @@ public final class ReceiverServer implements AutoCloseable {
    */
   public static ReceiverServer bind(EventLoopGroup group, InetSocketAddress address, ReceiverState state,
       Duration idleTimeout, Duration readTimeout) {
+    return bind(group, address, state, idleTimeout, readTimeout, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Binds and starts accepting at most {@code maxConnections} open connections: one more is
+   * answered {@code 503} and closed, counted as reject reason {@code too_many_connections}.
+   *
+   * @throws TransportException naming the address when it cannot be bound (e.g. already in use)
+   */
+  public static ReceiverServer bind(EventLoopGroup group, InetSocketAddress address, ReceiverState state,
+      Duration idleTimeout, Duration readTimeout, int maxConnections) {
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+    }
     Objects.requireNonNull(address, "address");
     ChannelGroup connections = new DefaultChannelGroup("receiver-" + address, GlobalEventExecutor.INSTANCE);
     ServerBootstrap b = new ServerBootstrap()
@@ -51,7 +65,13 @@ public final class ReceiverServer implements AutoCloseable {
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ReceiverInitializer(state, idleTimeout, readTimeout, connections::add));
+        .childHandler(new ReceiverInitializer(state, idleTimeout, readTimeout, ch -> {
+          if (connections.size() >= maxConnections) {
+            return false;
+          }
+          connections.add(ch);
+          return true;
+        }));
     try {
       Channel ch = b.bind(address).syncUninterruptibly().channel();
       return new ReceiverServer(state, ch, connections);

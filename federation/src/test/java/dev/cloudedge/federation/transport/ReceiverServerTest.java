@@ -1,5 +1,8 @@
 package dev.cloudedge.federation.transport;
 
+import dev.cloudedge.federation.metrics.EventdMetrics;
+import dev.cloudedge.federation.metrics.MetricValues;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,6 +155,42 @@ class ReceiverServerTest {
       long ms = (System.nanoTime() - start) / 1_000_000;
       assertTrue(closed, "a client trickling its headers kept the connection for " + ms + " ms");
       assertTrue(ms >= 600 && ms < 3000, "closed after " + ms + " ms");
+    }
+  }
+
+  /** Past the cap a connection is answered 503 and closed; once one closes, a new one is served. */
+  @Test
+  void connectionsPastTheCapGet503AndClose() throws Exception {
+    ReceiverServer capped = ReceiverServer.bind(loops, new InetSocketAddress("127.0.0.1", 0), server.state(),
+        Duration.ofSeconds(30), Duration.ofSeconds(30), 2);
+    try {
+      Socket a = new Socket();
+      a.connect(capped.address());
+      Socket b = new Socket();
+      b.connect(capped.address());
+      Thread.sleep(200);
+      try (Socket c = new Socket()) {
+        c.connect(capped.address());
+        c.setSoTimeout(5000);
+        String answer = new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
+        assertTrue(answer.contains("too many connections"), answer);
+      }
+      a.close();
+      Thread.sleep(300);
+      try (Socket d = new Socket()) {
+        d.connect(capped.address());
+        d.setSoTimeout(5000);
+        d.getOutputStream().write("GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(d.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+      }
+      b.close();
+      assertEquals(1L, MetricValues.counter(telemetry, EventdMetrics.REJECT_TOTAL,
+          java.util.Map.of("group", "g", "reason", "too_many_connections")));
+    } finally {
+      capped.close(Duration.ofSeconds(1));
     }
   }
 
