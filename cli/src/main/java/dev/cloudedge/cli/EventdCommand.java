@@ -66,11 +66,13 @@ public final class EventdCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.FAILED;
     }
+    // SIGTERM and SIGINT end the wait below: eventd shuts down and exits 0, as a systemd unit
+    // expects of a clean stop (the JVM's own handling would exit 143). The hook still closes the
+    // runtime on any other way out.
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      runtime.close();
-      stopped.countDown();
-    }, "eventd-shutdown");
+    onSignal("TERM", stopped);
+    onSignal("INT", stopped);
+    Thread hook = new Thread(runtime::close, "eventd-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     for (Map.Entry<String, InetSocketAddress> e : runtime.receiverAddresses().entrySet()) {
       out.println("eventd: listening on " + ReceiverServer.hostPort(e.getValue()) + " group=" + e.getKey()
@@ -81,7 +83,22 @@ public final class EventdCommand implements Callable<Integer> {
     out.println(READY_LINE);
     out.flush();
     stopped.await();
+    runtime.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // Already shutting down: the hook closes an already closed runtime, which is a no-op.
+    }
     return ExitCodes.OK;
+  }
+
+  @SuppressWarnings("removal")
+  private static void onSignal(String name, CountDownLatch stopped) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stopped.countDown());
+    } catch (IllegalArgumentException unavailable) {
+      // No such signal here: the JVM's default handling and the shutdown hook remain.
+    }
   }
 
   /**

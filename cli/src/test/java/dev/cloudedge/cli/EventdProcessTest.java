@@ -194,6 +194,8 @@ class EventdProcessTest {
     rx.destroy();
     assertTrue(tx2.waitFor(20, TimeUnit.SECONDS), "sender did not stop on SIGTERM");
     assertTrue(rx.waitFor(20, TimeUnit.SECONDS), "receiver did not stop on SIGTERM");
+    assertEquals(0, tx2.exitValue(), "sender exit status after SIGTERM");
+    assertEquals(0, rx.exitValue(), "receiver exit status after SIGTERM");
     assertTrue(log("rx").contains("store writer committed"), "rx log: [" + log("rx") + "] tx2 log: [" + log("tx2") + "]");
     try (FederationStore store = FederationStore.open(txDb)) {
       assertEquals("delivered", store.listDeliveries("evt-local", "cloud").get(0).status());
