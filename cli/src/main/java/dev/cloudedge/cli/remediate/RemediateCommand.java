@@ -41,8 +41,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cloudedge remediate}: starts remediation workflows, shows their status, sends approval and
- * rejection signals with immediate feedback (a query after the signal), and works the kill switch.
+ * {@code cloudedge remediate}: starts remediation workflows, shows their status, sends approvals and
+ * rejections as workflow updates (the workflow's validator answers at once), and works the kill switch.
  * Every command prints the workflow id, run id and its Temporal UI page.
  */
 @Command(name = "remediate", mixinStandardHelpOptions = true,
@@ -250,36 +250,24 @@ public final class RemediateCommand implements Callable<Integer> {
   }
 
   /**
-   * Sends a decision signal, then queries until the workflow has accepted or refused it, so the
-   * operator learns at once; exit 0 when accepted, 1 when refused.
+   * Sends a decision as the workflow's update: exit 0 when accepted, 2 with the workflow's reason
+   * when refused (self-approval, second decision, too late, no usable endpoint, no such action).
    */
-  static int decide(CommandSpec spec, TemporalOptions temporal, String workflowId, String requestId,
-      java.util.function.Consumer<RemediationWorkflow> send) {
+  static int decide(CommandSpec spec, TemporalOptions temporal, String workflowId,
+      java.util.function.Function<RemediationWorkflow, Decision> send) {
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalConnection c = temporal.connect()) {
       RemediationWorkflow wf = byId(c, workflowId);
-      try {
-        send.accept(wf);
-      } catch (WorkflowNotFoundException e) {
-        throw new IllegalArgumentException("no running remediation workflow " + workflowId
-            + " (it may have finished: the decision window is closed)");
-      }
       printWhere(out, temporal, c, workflowId, runIdOf(c, workflowId));
-      return DecisionFeedback.await(spec, () -> {
-        RemediationStatus s = wf.status();
-        Optional<Decision> ok = s.decisions().stream().filter(d -> d.requestId().equals(requestId)).findFirst();
-        if (ok.isPresent()) {
-          return Optional.of(new DecisionFeedback.Outcome(true,
-              ok.get().key() + " " + ok.get().decision() + " by " + ok.get().by()));
-        }
-        return s.refused().stream().filter(r -> r.requestId().equals(requestId)).findFirst()
-            .map(r -> new DecisionFeedback.Outcome(false, r.reason()));
-      }, "sent; the workflow has not processed it yet (see `cloudedge remediate status " + workflowId + "`)");
+      return DecisionUpdate.send(spec, () -> {
+        Decision d = send.apply(wf);
+        return d.key() + " " + d.decision() + " by " + d.by();
+      }, "no running remediation workflow " + workflowId + " (it may have finished: the decision window is closed)");
     }
   }
 
   /** {@code remediate approve}. */
-  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending action (signal), and report whether the workflow accepted it.")
+  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending action (update): prints accepted, or the refusal reason and exits 2.")
   static final class Approve implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin TemporalOptions temporal;
@@ -294,12 +282,12 @@ public final class RemediateCommand implements Callable<Integer> {
       String id = UUID.randomUUID().toString();
       Approval a = new Approval(id, by == null ? defaultUser() : by, action == null ? "" : action,
           endpoint == null ? "" : endpoint, comment == null ? "" : comment);
-      return decide(spec, temporal, workflowId, id, wf -> wf.approve(a));
+      return decide(spec, temporal, workflowId, wf -> wf.submitApproval(a));
     }
   }
 
   /** {@code remediate reject}. */
-  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a pending action (signal), and report whether the workflow accepted it.")
+  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a pending action (update): prints accepted, or the refusal reason and exits 2.")
   static final class Reject implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin TemporalOptions temporal;
@@ -312,7 +300,7 @@ public final class RemediateCommand implements Callable<Integer> {
     public Integer call() {
       String id = UUID.randomUUID().toString();
       Rejection r = new Rejection(id, by == null ? defaultUser() : by, action == null ? "" : action, reason);
-      return decide(spec, temporal, workflowId, id, wf -> wf.reject(r));
+      return decide(spec, temporal, workflowId, wf -> wf.submitRejection(r));
     }
   }
 

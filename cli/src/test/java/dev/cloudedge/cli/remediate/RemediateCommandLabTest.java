@@ -99,8 +99,13 @@ class RemediateCommandLabTest {
         assertTrue(status.out().contains("phase:    awaiting-approval"), status.out() + status.err());
 
         Run self = cli(server.address(), "remediate", "approve", wfId, "--by", "alice", "--endpoint", endpoint);
-        assertEquals(1, self.code(), self.out() + self.err());
-        assertTrue(self.err().contains("refused: self-approval refused: alice requested this remediation"), self.err());
+        assertEquals(2, self.code(), self.out() + self.err());
+        assertTrue(self.err().contains("cloudedge: refused: self-approval refused: alice requested this remediation"),
+            self.err());
+        Run noEndpoint = cli(server.address(), "remediate", "approve", wfId, "--by", "bob");
+        assertEquals(2, noEndpoint.code(), noEndpoint.out() + noEndpoint.err());
+        assertTrue(noEndpoint.err().contains("refused: approval of configure-peer-endpoint needs the endpoint to set"),
+            noEndpoint.err());
 
         Run ok = cli(server.address(), "remediate", "approve", wfId, "--by", "bob", "--endpoint", endpoint,
             "--comment", "ticket 7");
