@@ -20,6 +20,7 @@ import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationReques
 import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationResult;
 import dev.cloudedge.worker.Workers;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowNotFoundException;
@@ -37,6 +38,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -384,5 +386,35 @@ class RemediationWorkflowTest {
     assertEquals(List.of("late-signal"), st.refused().stream().map(RefusedSignal::requestId).toList(),
         "the refused signal is recorded, the refused update is not");
     assertTrue(st.refused().get(0).reason().startsWith("decision too late"), st.refused().toString());
+  }
+
+  private RemediationResult refusedRun(WorkflowClient via, String node, String group, String runId) {
+    RemediationWorkflow wf = via.newWorkflowStub(RemediationWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(RemediationWorkflow.workflowId(node, group, runId)).setTaskQueue(TaskQueues.CONTROL).build());
+    RemediationResult r = wf.remediate(new RemediationRequest(node, group, runId, "alice", 0));
+    assertEquals(List.of(), r.outcomes(), r.toString());
+    assertEquals("not remediated: " + r.error(), r.summary());
+    // Completed with the operator's error, not failed: the worker logs no workflow failure for a typo.
+    assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+        client.newUntypedWorkflowStub(r.workflowId()).describe().getWorkflowExecutionInfo().getStatus());
+    return r;
+  }
+
+  @Test
+  @Timeout(120)
+  void aNodeWithoutAWorkerEndsTheRemediationWithTheOperatorsErrorAfterThePickupTimeout() throws Exception {
+    start(true);
+    // Through the environment's client, which lets the server skip time while it waits: the 30 s
+    // pickup timeout passes at once.
+    RemediationResult r = refusedRun(client, "nosuch", RemediationLab.GROUP, "nonode");
+    assertEquals("no worker serves node nosuch: nothing on task queue cloudedge-node-nosuch picked up the diagnosis"
+        + " within 30s (is the node's worker running? is --node right?)", r.error());
+  }
+
+  @Test
+  void aGroupTheNodeDoesNotHaveEndsWithTheOperatorsErrorNotAWrappedActivityFailure() throws Exception {
+    start(true);
+    RemediationResult r = refusedRun(plainClient(), RemediationLab.NODE, "nosuch", "nogroup");
+    assertEquals("EventGroup nosuch is not configured on node " + RemediationLab.NODE, r.error());
   }
 }

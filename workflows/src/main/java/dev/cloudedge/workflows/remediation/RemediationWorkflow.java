@@ -183,8 +183,12 @@ public interface RemediationWorkflow {
    * @param decisions accepted decisions
    * @param refused refused signals
    * @param problemsAfter the group's WARN/FAIL checks in the final doctor run
+   * @param error the operator's error that stopped the remediation before anything was diagnosed (no
+   *     worker serves the node, the node has no such group, its config does not load); empty otherwise.
+   *     Such a run completes with this result instead of failing, so the worker does not log an
+   *     operator's typo as a workflow failure.
    */
   record RemediationResult(String workflowId, String node, String group, String planDigest, boolean healthyBefore,
       boolean healthyAfter, boolean frozen, String summary, List<ExecutionOutcome> outcomes, List<Decision> decisions,
-      List<RefusedSignal> refused, List<String> problemsAfter) {}
+      List<RefusedSignal> refused, List<String> problemsAfter, String error) {}
 }

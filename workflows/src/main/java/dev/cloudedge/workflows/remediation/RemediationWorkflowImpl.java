@@ -9,7 +9,11 @@ import dev.cloudedge.workflows.remediation.RemediationActivities.Inspection;
 import dev.cloudedge.workflows.remediation.RemediationActivities.InspectionRequest;
 import dev.cloudedge.workflows.remediation.RemediationActivities.PlannedAction;
 import dev.cloudedge.workflows.remediation.RemediationActivities.SkipRecord;
+import dev.cloudedge.workflows.TaskQueues;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Workflow;
 import java.net.URI;
 import java.time.Duration;
@@ -28,6 +32,8 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
   /** The identity recorded for approvals rejected because they timed out. */
   public static final String TIMEOUT_APPROVER = "policy:approval-timeout";
   static final String CONFIGURE_PEER_ENDPOINT = "configure-peer-endpoint";
+  /** The change id of the first diagnosis with a pickup timeout and the operator's error (version 1). */
+  static final String FIRST_DIAGNOSIS_CHANGE = "first-diagnosis-pickup-timeout";
   /** The failure type of an update refused after it was accepted (see {@link #submitApproval}). */
   public static final String REFUSED = "REFUSED";
 
@@ -38,6 +44,7 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
   private String requestedBy = "";
   private String planDigest = "";
   private boolean pendingKnown;
+  private String operatorError = "";
   private long timeoutSeconds;
   private final Map<String, PendingApproval> pending = new LinkedHashMap<>();
   private final Map<String, Decision> decided = new LinkedHashMap<>();
@@ -60,7 +67,21 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
         RemediationOptions.nodeAction(r.node()));
 
     details("diagnosing " + r.group() + " on " + r.node());
-    Diagnosis d = reads.diagnose(new DiagnoseRequest(r.group()));
+    Diagnosis d;
+    // Version 1: the first diagnosis times out when no worker serves the node, and a wrong node or
+    // group ends the workflow with the operator's error instead of a wrapped activity failure.
+    if (Workflow.getVersion(FIRST_DIAGNOSIS_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      d = reads.diagnose(new DiagnoseRequest(r.group()));
+    } else {
+      d = firstDiagnosis(r);
+      if (d == null) {
+        phase = "done";
+        details(operatorError);
+        LOG.info("remediation {} not started: {}", wfId, operatorError);
+        return new RemediationResult(wfId, r.node(), r.group(), "", false, false, false,
+            "not remediated: " + operatorError, List.of(), List.of(), List.of(), List.of(), operatorError);
+      }
+    }
     planDigest = d.planDigest();
     phase = "acting";
     details(d.actions().size() + " planned action(s), plan " + planDigest);
@@ -156,7 +177,29 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
     details(summary);
     Workflow.await(Workflow::isEveryHandlerFinished);
     return new RemediationResult(wfId, r.node(), r.group(), planDigest, d.groupHealthy(), fin.groupHealthy(), frozen,
-        summary, List.copyOf(outcomes), List.copyOf(decisions), List.copyOf(refused), fin.problems());
+        summary, List.copyOf(outcomes), List.copyOf(decisions), List.copyOf(refused), fin.problems(), "");
+  }
+
+  /** The first diagnosis, or null after setting {@link #operatorError} when the operator's input is wrong. */
+  private Diagnosis firstDiagnosis(RemediationRequest r) {
+    RemediationActivities first = Workflow.newActivityStub(RemediationActivities.class,
+        RemediationOptions.nodeFirstRead(r.node()));
+    try {
+      return first.diagnose(new DiagnoseRequest(r.group()));
+    } catch (ActivityFailure e) {
+      if (e.getCause() instanceof TimeoutFailure t && t.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+        operatorError = "no worker serves node " + r.node() + ": nothing on task queue " + TaskQueues.node(r.node())
+            + " picked up the diagnosis within " + RemediationOptions.NODE_PICKUP.getSeconds()
+            + "s (is the node's worker running? is --node right?)";
+        return null;
+      }
+      if (e.getCause() instanceof ApplicationFailure af
+          && RemediationFailureType.of(af.getType()).map(RemediationFailureType::operatorError).orElse(false)) {
+        operatorError = af.getOriginalMessage();
+        return null;
+      }
+      throw e;
+    }
   }
 
   private ExecutionOutcome applyDecision(RemediationActivities acts, RemediationActivities reads, String wfId,
