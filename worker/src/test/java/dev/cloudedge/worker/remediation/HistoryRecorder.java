@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * Records the history of a workflow a test just ran, for {@link RemediationReplayTest} to replay
  * later. Off unless the system property {@code cloudedge.writeHistory} names a directory (run the
  * tests with {@code -Dcloudedge.writeHistory=$PWD/worker/src/test/resources}); see CONTRIBUTING.md
- * for when a history may be (re)recorded.
+ * for when a history may be recorded. An existing file is never overwritten.
  */
 final class HistoryRecorder {
   /** The system property naming the directory histories are written to. */
@@ -25,6 +25,13 @@ final class HistoryRecorder {
       return;
     }
     Path out = Path.of(dir, file);
+    if (Files.exists(out)) {
+      // A checked-in history is the proof that runs recorded with that code still replay; replacing
+      // it would hide the very incompatibility it guards against.
+      System.err.println("HistoryRecorder: kept " + out + ": a checked-in history is never regenerated"
+          + " (CONTRIBUTING.md); delete it only together with the code path it covers");
+      return;
+    }
     Files.writeString(out, client.fetchHistory(workflowId).toJson(true), StandardCharsets.UTF_8);
   }
 }

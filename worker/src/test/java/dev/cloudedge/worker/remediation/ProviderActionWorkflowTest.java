@@ -200,7 +200,7 @@ class ProviderActionWorkflowTest {
     assertEquals("rolledBack", journal().getByKey("claim-b:assign").orElseThrow().status());
     assertEquals(1, launches("unassign-secondary-ip"));
     assertEquals(1, launches("ensure-forwarding-enabled"), "an authorization failure is not retried");
-    HistoryRecorder.record(client, id, "provider-action-saga-history.json");
+    HistoryRecorder.record(client, id, "provider-action-compensated-history.json");
   }
 
   @Test

@@ -137,7 +137,7 @@ class RemediationWorkflowTest {
     assertEquals("succeeded", row.status());
     assertEquals("policy:remediation-auto", row.approvedBy());
     assertEquals("cloudedge", row.provider());
-    HistoryRecorder.record(client, r.workflowId(), "remediation-retry-history.json");
+    HistoryRecorder.record(client, r.workflowId(), "remediation-auto-history.json");
   }
 
   /**
@@ -288,7 +288,7 @@ class RemediationWorkflowTest {
     ActionRecord row = journal().get(o.journalId()).orElseThrow();
     assertEquals("succeeded", row.status());
     assertEquals("bob", row.approvedBy());
-    HistoryRecorder.record(client, r.workflowId(), "remediation-approval-history.json");
+    HistoryRecorder.record(client, r.workflowId(), "remediation-approved-signal-history.json");
   }
 
   @Test
