@@ -32,7 +32,8 @@ class RemediationReplayTest {
       "remediation-approved-signal-history.json",
       "remediation-rejected-history.json",
       "remediation-timeout-history.json",
-      "remediation-frozen-history.json"})
+      "remediation-frozen-history.json",
+      "remediation-no-such-group-history.json"})
   void remediationPathReplays(String history) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(history, RemediationWorkflowImpl.class);
   }

@@ -416,5 +416,6 @@ class RemediationWorkflowTest {
     start(true);
     RemediationResult r = refusedRun(plainClient(), RemediationLab.NODE, "nosuch", "nogroup");
     assertEquals("EventGroup nosuch is not configured on node " + RemediationLab.NODE, r.error());
+    HistoryRecorder.record(client, r.workflowId(), "remediation-no-such-group-history.json");
   }
 }

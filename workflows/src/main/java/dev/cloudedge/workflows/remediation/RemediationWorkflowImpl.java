@@ -76,10 +76,15 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
       d = firstDiagnosis(r);
       if (d == null) {
         phase = "done";
+        // Nothing awaits a decision: an update accepted before the plan was known is refused now.
+        pendingKnown = true;
+        replayEarlySignals();
         details(operatorError);
         LOG.info("remediation {} not started: {}", wfId, operatorError);
+        Workflow.await(Workflow::isEveryHandlerFinished);
         return new RemediationResult(wfId, r.node(), r.group(), "", false, false, false,
-            "not remediated: " + operatorError, List.of(), List.of(), List.of(), List.of(), operatorError);
+            "not remediated: " + operatorError, List.of(), List.copyOf(decisions), List.copyOf(refused), List.of(),
+            operatorError);
       }
     }
     planDigest = d.planDigest();
