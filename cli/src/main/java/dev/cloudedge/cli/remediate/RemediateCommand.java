@@ -23,6 +23,7 @@ import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import dev.cloudedge.workflows.remediation.RemediationFailureType;
 import dev.cloudedge.workflows.remediation.RemediationOptions;
+import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
@@ -298,12 +299,31 @@ public final class RemediateCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Queries the kill switch. A query needs a worker on the control queue; without one the SDK's
+   * bare service exception becomes a sentence naming what to start.
+   *
+   * @throws WorkflowNotFoundException when the switch was never used
+   */
+  static RemediationControlWorkflow.SwitchState readSwitch(TemporalConnection c) {
+    try {
+      return c.client().newWorkflowStub(RemediationControlWorkflow.class, RemediationControlWorkflow.WORKFLOW_ID).state();
+    } catch (WorkflowNotFoundException e) {
+      throw e;
+    } catch (WorkflowException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException("cannot read the kill switch " + RemediationControlWorkflow.WORKFLOW_ID
+          + ": no worker answered on task queue " + TaskQueues.CONTROL + " (is `cloudedge worker` running?): "
+          + cause.getMessage(), e);
+    }
+  }
+
   /** The kill switch's state and changes; a switch never used is not frozen. */
   static int printControl(PrintWriter out, TemporalConnection c, TemporalOptions temporal, OutputFormat format) {
     RemediationControlWorkflow.SwitchState s;
     boolean started = true;
     try {
-      s = c.client().newWorkflowStub(RemediationControlWorkflow.class, RemediationControlWorkflow.WORKFLOW_ID).state();
+      s = readSwitch(c);
     } catch (WorkflowNotFoundException e) {
       s = RemediationControlWorkflow.SwitchState.initial();
       started = false;
@@ -419,8 +439,7 @@ public final class RemediateCommand implements Callable<Integer> {
           .build());
       WorkflowExecution ex = stub.signalWithStart(freeze ? "freeze" : "unfreeze", new Object[] {change},
           new Object[] {RemediationControlWorkflow.SwitchState.initial()});
-      RemediationControlWorkflow.SwitchState s = c.client().newWorkflowStub(RemediationControlWorkflow.class,
-          RemediationControlWorkflow.WORKFLOW_ID).state();
+      RemediationControlWorkflow.SwitchState s = readSwitch(c);
       printWhere(out, temporal, c, ex.getWorkflowId(), ex.getRunId());
       out.println(switchLine(s));
       out.flush();
