@@ -209,8 +209,11 @@ public final class ProviderActivitiesImpl implements ProviderActivities {
       return new Step(s.id(), s.idempotencyKey(), s.provider(), s.action(), s.status(),
           "not undone: policy.allowUndo is false", s.error(), s.failureClass(), s.hasUndo());
     }
+    // The undo may run as long as the executor's timeout (120 s for Azure); without heartbeats the
+    // 30 s heartbeat timeout would fail it and start a second undo while the first still runs.
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
     try {
-      return step(engine(cfg).rollback(id, policy));
+      return step(engine(cfg).rollback(id, policy, () -> ctx.heartbeat(id)));
     } catch (ActionException e) {
       if (e.reason() == ActionException.Reason.ROLLBACK_FAILED && e.getMessage().contains("executor failed")) {
         throw RemediationFailureType.TRANSIENT.failure(e.getMessage());

@@ -31,7 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -172,31 +172,22 @@ public final class ActionWorkflowCommand implements Callable<Integer> {
     }
   }
 
-  static int decide(CommandSpec spec, TemporalOptions temporal, String workflowId, String requestId,
-      Consumer<ProviderActionWorkflow> send) {
+  /** Sends a decision as the workflow's update: exit 0 when accepted, 2 with the reason when refused. */
+  static int decide(CommandSpec spec, TemporalOptions temporal, String workflowId,
+      Function<ProviderActionWorkflow, ProviderActionWorkflow.Accepted> send) {
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalConnection c = temporal.connect()) {
       ProviderActionWorkflow wf = c.client().newWorkflowStub(ProviderActionWorkflow.class, workflowId);
-      try {
-        send.accept(wf);
-      } catch (WorkflowNotFoundException e) {
-        throw new IllegalArgumentException("no running provider action workflow " + workflowId
-            + " (it may have finished: the decision window is closed)");
-      }
       RemediateCommand.printWhere(out, temporal, c, workflowId, RemediateCommand.runIdOf(c, workflowId));
-      return DecisionFeedback.await(spec, () -> {
-        ProviderActionStatus s = wf.status();
-        if (requestId.equals(s.decisionRequestId())) {
-          return Optional.of(new DecisionFeedback.Outcome(true, s.decision()));
-        }
-        return s.refused().stream().filter(r -> r.requestId().equals(requestId)).findFirst()
-            .map(r -> new DecisionFeedback.Outcome(false, r.reason()));
-      }, "sent; the workflow has not processed it yet");
+      return DecisionUpdate.send(spec, () -> {
+        ProviderActionWorkflow.Accepted a = send.apply(wf);
+        return a.decision() + " by " + a.by();
+      }, "no running provider action workflow " + workflowId + " (it may have finished: the decision window is closed)");
     }
   }
 
   /** {@code action workflow approve}. */
-  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve the plans (signal) and report whether the workflow accepted it.")
+  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve the plans (update): prints accepted, or the refusal reason and exits 2.")
   static final class Approve implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin TemporalOptions temporal;
@@ -209,12 +200,12 @@ public final class ActionWorkflowCommand implements Callable<Integer> {
       String id = UUID.randomUUID().toString();
       ProviderActionWorkflow.Approval a = new ProviderActionWorkflow.Approval(id,
           by == null ? RemediateCommand.defaultUser() : by, comment == null ? "" : comment);
-      return decide(spec, temporal, workflowId, id, wf -> wf.approve(a));
+      return decide(spec, temporal, workflowId, wf -> wf.submitApproval(a));
     }
   }
 
   /** {@code action workflow reject}. */
-  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject the plans (signal) and report whether the workflow accepted it.")
+  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject the plans (update): prints accepted, or the refusal reason and exits 2.")
   static final class Reject implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin TemporalOptions temporal;
@@ -227,7 +218,7 @@ public final class ActionWorkflowCommand implements Callable<Integer> {
       String id = UUID.randomUUID().toString();
       ProviderActionWorkflow.Rejection r = new ProviderActionWorkflow.Rejection(id,
           by == null ? RemediateCommand.defaultUser() : by, reason);
-      return decide(spec, temporal, workflowId, id, wf -> wf.reject(r));
+      return decide(spec, temporal, workflowId, wf -> wf.submitRejection(r));
     }
   }
 }

@@ -21,7 +21,12 @@ import dev.cloudedge.federation.config.GoDuration;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
+import dev.cloudedge.workflows.remediation.RemediationFailureType;
+import dev.cloudedge.workflows.remediation.RemediationOptions;
+import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -33,6 +38,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,8 +48,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cloudedge remediate}: starts remediation workflows, shows their status, sends approval and
- * rejection signals with immediate feedback (a query after the signal), and works the kill switch.
+ * {@code cloudedge remediate}: starts remediation workflows, shows their status, sends approvals and
+ * rejections as workflow updates (the workflow's validator answers at once), and works the kill switch.
  * Every command prints the workflow id, run id and its Temporal UI page.
  */
 @Command(name = "remediate", mixinStandardHelpOptions = true,
@@ -139,8 +146,16 @@ public final class RemediateCommand implements Callable<Integer> {
         if (output.format() == OutputFormat.TABLE) {
           printWhere(out, temporal, c, ex.getWorkflowId(), ex.getRunId());
         }
-        RemediationResult res = c.client().newUntypedWorkflowStub(ex.getWorkflowId(), Optional.of(ex.getRunId()),
-            Optional.empty()).getResult(RemediationResult.class);
+        RemediationResult res;
+        try {
+          res = c.client().newUntypedWorkflowStub(ex.getWorkflowId(), Optional.of(ex.getRunId()),
+              Optional.empty()).getResult(RemediationResult.class);
+        } catch (WorkflowFailedException e) {
+          throw operatorError(e).<RuntimeException>map(IllegalArgumentException::new).orElse(e);
+        }
+        if (res.error() != null && !res.error().isEmpty()) {
+          throw new IllegalArgumentException(res.error());
+        }
         printResult(out, output.format(), res);
         return res.healthyAfter() ? ExitCodes.OK : ExitCodes.FAILED;
       }
@@ -169,8 +184,52 @@ public final class RemediateCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** {@code remediate start}: start and return. */
-  @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a remediation and return at once.")
+  /**
+   * The operator's error that ended a remediation (a wrong node or group, a broken config), if that
+   * is what it failed with (runs from before the workflow returned it as {@code error}).
+   */
+  static Optional<String> operatorError(WorkflowFailedException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure af) {
+        return RemediationFailureType.of(af.getType()).filter(RemediationFailureType::operatorError)
+            .map(x -> af.getOriginalMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** How long {@code start} waits for the node to diagnose the group: the pickup timeout plus the doctor. */
+  static final Duration DIAGNOSIS_WAIT = RemediationOptions.NODE_PICKUP.plusSeconds(30);
+
+  /**
+   * Waits until the remediation is past its first diagnosis, so a wrong node or group is reported
+   * by {@code start} itself: returns when the phase moved on or the workflow finished, throws
+   * {@link IllegalArgumentException} with the operator's error when it failed with one.
+   */
+  static void awaitDiagnosis(TemporalConnection c, WorkflowExecution ex) {
+    WorkflowStub stub = c.client().newUntypedWorkflowStub(ex.getWorkflowId(), Optional.of(ex.getRunId()), Optional.empty());
+    RemediationWorkflow typed = c.client().newWorkflowStub(RemediationWorkflow.class, ex.getWorkflowId());
+    long deadline = System.nanoTime() + DIAGNOSIS_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        RemediationResult res = stub.getResult(500, TimeUnit.MILLISECONDS, RemediationResult.class);
+        if (res.error() != null && !res.error().isEmpty()) {
+          throw new IllegalArgumentException(res.error());
+        }
+        return;
+      } catch (TimeoutException e) {
+        if (!typed.status().phase().equals("diagnosing")) {
+          return;
+        }
+      } catch (WorkflowFailedException e) {
+        throw operatorError(e).<RuntimeException>map(IllegalArgumentException::new).orElse(e);
+      }
+    }
+  }
+
+  /** {@code remediate start}: start and return once the node has diagnosed the group. */
+  @Command(name = "start", mixinStandardHelpOptions = true,
+      description = "Start a remediation; returns once the node has diagnosed the group (a wrong --node or --group exits 2).")
   static final class Start implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin TemporalOptions temporal;
@@ -182,6 +241,7 @@ public final class RemediateCommand implements Callable<Integer> {
       try (TemporalConnection c = temporal.connect()) {
         WorkflowExecution ex = start(c, r);
         printWhere(spec.commandLine().getOut(), temporal, c, ex.getWorkflowId(), ex.getRunId());
+        awaitDiagnosis(c, ex);
         return ExitCodes.OK;
       }
     }
@@ -200,18 +260,28 @@ public final class RemediateCommand implements Callable<Integer> {
   }
 
   /** {@code remediate status}. */
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a remediation's phase, pending approvals, decisions, refused signals and outcomes.")
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Show a remediation's phase, pending approvals, decisions, refused signals and outcomes; --control shows the kill switch.")
   static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin TemporalOptions temporal;
     @Mixin OutputOptions output;
-    @Parameters(index = "0", paramLabel = "WORKFLOW_ID", description = "remediation/<node>/<group>/<runId>")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "WORKFLOW_ID", description = "remediation/<node>/<group>/<runId>")
     String workflowId;
+
+    @Option(names = "--control", description = "show the kill switch (remediation/control) and its last changes instead")
+    boolean control;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
+      if (control == (workflowId != null)) {
+        throw new IllegalArgumentException("remediate status needs a WORKFLOW_ID or --control (not both)");
+      }
       try (TemporalConnection c = temporal.connect()) {
+        if (control) {
+          return printControl(out, c, temporal, output.format());
+        }
         RemediationStatus s;
         try {
           s = byId(c, workflowId).status();
@@ -227,6 +297,59 @@ public final class RemediateCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
     }
+  }
+
+  /**
+   * Queries the kill switch. A query needs a worker on the control queue; without one the SDK's
+   * bare service exception becomes a sentence naming what to start.
+   *
+   * @throws WorkflowNotFoundException when the switch was never used
+   */
+  static RemediationControlWorkflow.SwitchState readSwitch(TemporalConnection c) {
+    try {
+      return c.client().newWorkflowStub(RemediationControlWorkflow.class, RemediationControlWorkflow.WORKFLOW_ID).state();
+    } catch (WorkflowNotFoundException e) {
+      throw e;
+    } catch (WorkflowException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException("cannot read the kill switch " + RemediationControlWorkflow.WORKFLOW_ID
+          + ": no worker answered on task queue " + TaskQueues.CONTROL + " (is `cloudedge worker` running?): "
+          + cause.getMessage(), e);
+    }
+  }
+
+  /** The kill switch's state and changes; a switch never used is not frozen. */
+  static int printControl(PrintWriter out, TemporalConnection c, TemporalOptions temporal, OutputFormat format) {
+    RemediationControlWorkflow.SwitchState s;
+    boolean started = true;
+    try {
+      s = readSwitch(c);
+    } catch (WorkflowNotFoundException e) {
+      s = RemediationControlWorkflow.SwitchState.initial();
+      started = false;
+    }
+    if (format != OutputFormat.TABLE) {
+      Printer.structured(out, format, s);
+      return ExitCodes.OK;
+    }
+    if (!started) {
+      out.println("remediation not frozen (the kill switch was never used)");
+      out.flush();
+      return ExitCodes.OK;
+    }
+    printWhere(out, temporal, c, RemediationControlWorkflow.WORKFLOW_ID, runIdOf(c, RemediationControlWorkflow.WORKFLOW_ID));
+    out.println(switchLine(s));
+    for (RemediationControlWorkflow.ChangeEntry e : s.history()) {
+      out.println("  " + Instant.ofEpochMilli(e.atEpochMillis()) + " " + (e.frozen() ? "freeze" : "unfreeze") + " by "
+          + e.by() + (e.reason().isEmpty() ? "" : ": " + e.reason()));
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  static String switchLine(RemediationControlWorkflow.SwitchState s) {
+    return "remediation " + (s.frozen() ? "FROZEN" : "not frozen") + " (by " + s.by() + " since "
+        + Instant.ofEpochMilli(s.sinceEpochMillis()) + (s.reason().isEmpty() ? "" : ": " + s.reason()) + ")";
   }
 
   static void printStatus(PrintWriter out, RemediationStatus s) {
@@ -250,36 +373,24 @@ public final class RemediateCommand implements Callable<Integer> {
   }
 
   /**
-   * Sends a decision signal, then queries until the workflow has accepted or refused it, so the
-   * operator learns at once; exit 0 when accepted, 1 when refused.
+   * Sends a decision as the workflow's update: exit 0 when accepted, 2 with the workflow's reason
+   * when refused (self-approval, second decision, too late, no usable endpoint, no such action).
    */
-  static int decide(CommandSpec spec, TemporalOptions temporal, String workflowId, String requestId,
-      java.util.function.Consumer<RemediationWorkflow> send) {
+  static int decide(CommandSpec spec, TemporalOptions temporal, String workflowId,
+      java.util.function.Function<RemediationWorkflow, Decision> send) {
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalConnection c = temporal.connect()) {
       RemediationWorkflow wf = byId(c, workflowId);
-      try {
-        send.accept(wf);
-      } catch (WorkflowNotFoundException e) {
-        throw new IllegalArgumentException("no running remediation workflow " + workflowId
-            + " (it may have finished: the decision window is closed)");
-      }
       printWhere(out, temporal, c, workflowId, runIdOf(c, workflowId));
-      return DecisionFeedback.await(spec, () -> {
-        RemediationStatus s = wf.status();
-        Optional<Decision> ok = s.decisions().stream().filter(d -> d.requestId().equals(requestId)).findFirst();
-        if (ok.isPresent()) {
-          return Optional.of(new DecisionFeedback.Outcome(true,
-              ok.get().key() + " " + ok.get().decision() + " by " + ok.get().by()));
-        }
-        return s.refused().stream().filter(r -> r.requestId().equals(requestId)).findFirst()
-            .map(r -> new DecisionFeedback.Outcome(false, r.reason()));
-      }, "sent; the workflow has not processed it yet (see `cloudedge remediate status " + workflowId + "`)");
+      return DecisionUpdate.send(spec, () -> {
+        Decision d = send.apply(wf);
+        return d.key() + " " + d.decision() + " by " + d.by();
+      }, "no running remediation workflow " + workflowId + " (it may have finished: the decision window is closed)");
     }
   }
 
   /** {@code remediate approve}. */
-  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending action (signal), and report whether the workflow accepted it.")
+  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending action (update): prints accepted, or the refusal reason and exits 2.")
   static final class Approve implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin TemporalOptions temporal;
@@ -294,12 +405,12 @@ public final class RemediateCommand implements Callable<Integer> {
       String id = UUID.randomUUID().toString();
       Approval a = new Approval(id, by == null ? defaultUser() : by, action == null ? "" : action,
           endpoint == null ? "" : endpoint, comment == null ? "" : comment);
-      return decide(spec, temporal, workflowId, id, wf -> wf.approve(a));
+      return decide(spec, temporal, workflowId, wf -> wf.submitApproval(a));
     }
   }
 
   /** {@code remediate reject}. */
-  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a pending action (signal), and report whether the workflow accepted it.")
+  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a pending action (update): prints accepted, or the refusal reason and exits 2.")
   static final class Reject implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin TemporalOptions temporal;
@@ -312,7 +423,7 @@ public final class RemediateCommand implements Callable<Integer> {
     public Integer call() {
       String id = UUID.randomUUID().toString();
       Rejection r = new Rejection(id, by == null ? defaultUser() : by, action == null ? "" : action, reason);
-      return decide(spec, temporal, workflowId, id, wf -> wf.reject(r));
+      return decide(spec, temporal, workflowId, wf -> wf.submitRejection(r));
     }
   }
 
@@ -328,11 +439,9 @@ public final class RemediateCommand implements Callable<Integer> {
           .build());
       WorkflowExecution ex = stub.signalWithStart(freeze ? "freeze" : "unfreeze", new Object[] {change},
           new Object[] {RemediationControlWorkflow.SwitchState.initial()});
-      RemediationControlWorkflow.SwitchState s = c.client().newWorkflowStub(RemediationControlWorkflow.class,
-          RemediationControlWorkflow.WORKFLOW_ID).state();
+      RemediationControlWorkflow.SwitchState s = readSwitch(c);
       printWhere(out, temporal, c, ex.getWorkflowId(), ex.getRunId());
-      out.println("remediation " + (s.frozen() ? "FROZEN" : "not frozen") + " (by " + s.by() + " since "
-          + Instant.ofEpochMilli(s.sinceEpochMillis()) + (s.reason().isEmpty() ? "" : ": " + s.reason()) + ")");
+      out.println(switchLine(s));
       out.flush();
       return s.frozen() == freeze ? ExitCodes.OK : ExitCodes.FAILED;
     }

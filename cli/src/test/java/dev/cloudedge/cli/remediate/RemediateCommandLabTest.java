@@ -81,6 +81,21 @@ class RemediateCommandLabTest {
         Path cfg = layout.senderConfig();
         Files.writeString(cfg, Files.readString(cfg).replace("endpoint: " + endpoint, "endpoint: \"\""));
 
+        Run neverUsed = cli(server.address(), "remediate", "status", "--control");
+        assertEquals(0, neverUsed.code(), neverUsed.err());
+        assertTrue(neverUsed.out().contains("remediation not frozen (the kill switch was never used)"), neverUsed.out());
+
+        String noGroup = "cloudedge: EventGroup nosuch is not configured on node " + LabLayout.SENDER;
+        Run badRun = cli(server.address(), "remediate", "run", "--node", LabLayout.SENDER, "--group", "nosuch",
+            "--run-id", "bad-run", "--requested-by", "alice");
+        assertEquals(2, badRun.code(), badRun.out() + badRun.err());
+        assertTrue(badRun.err().contains(noGroup), badRun.err());
+        assertTrue(!badRun.err().contains("Exception") && !badRun.err().contains("\tat "), badRun.err());
+        Run badStart = cli(server.address(), "remediate", "start", "--node", LabLayout.SENDER, "--group", "nosuch",
+            "--run-id", "bad-start", "--requested-by", "alice");
+        assertEquals(2, badStart.code(), badStart.out() + badStart.err());
+        assertTrue(badStart.err().contains(noGroup), badStart.err());
+
         Run start = cli(server.address(), "remediate", "start", "--node", LabLayout.SENDER, "--group",
             LabLayout.GROUP_A, "--run-id", "cli-e2e", "--requested-by", "alice");
         assertEquals(0, start.code(), start.err());
@@ -99,8 +114,13 @@ class RemediateCommandLabTest {
         assertTrue(status.out().contains("phase:    awaiting-approval"), status.out() + status.err());
 
         Run self = cli(server.address(), "remediate", "approve", wfId, "--by", "alice", "--endpoint", endpoint);
-        assertEquals(1, self.code(), self.out() + self.err());
-        assertTrue(self.err().contains("refused: self-approval refused: alice requested this remediation"), self.err());
+        assertEquals(2, self.code(), self.out() + self.err());
+        assertTrue(self.err().contains("cloudedge: refused: self-approval refused: alice requested this remediation"),
+            self.err());
+        Run noEndpoint = cli(server.address(), "remediate", "approve", wfId, "--by", "bob");
+        assertEquals(2, noEndpoint.code(), noEndpoint.out() + noEndpoint.err());
+        assertTrue(noEndpoint.err().contains("refused: approval of configure-peer-endpoint needs the endpoint to set"),
+            noEndpoint.err());
 
         Run ok = cli(server.address(), "remediate", "approve", wfId, "--by", "bob", "--endpoint", endpoint,
             "--comment", "ticket 7");
@@ -119,6 +139,10 @@ class RemediateCommandLabTest {
         Run freeze = cli(server.address(), "remediate", "freeze", "--by", "oncall", "--reason", "incident");
         assertEquals(0, freeze.code(), freeze.err());
         assertTrue(freeze.out().contains("remediation FROZEN (by oncall"), freeze.out());
+        Run control = cli(server.address(), "remediate", "status", "--control");
+        assertEquals(0, control.code(), control.err());
+        assertTrue(control.out().contains("remediation FROZEN (by oncall since "), control.out());
+        assertTrue(control.out().contains(" freeze by oncall: incident"), control.out());
         Run unfreeze = cli(server.address(), "remediate", "unfreeze", "--by", "oncall", "--reason", "done");
         assertEquals(0, unfreeze.code(), unfreeze.err());
         assertTrue(unfreeze.out().contains("remediation not frozen (by oncall"), unfreeze.out());

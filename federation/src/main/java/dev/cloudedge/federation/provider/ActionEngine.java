@@ -251,6 +251,11 @@ public final class ActionEngine {
       try {
         obs = runner.run(plugin, request(rec, rec.action(), rec.parameters(), "dry-run", rec.idempotencyKey()),
             opts.tick());
+      } catch (InterruptedException | RuntimeException e) {
+        // Stopped (cancelled, interrupted) before anything was changed: the row is free to run again.
+        journal.releaseForRetry(id, claim.attemptId(), "stopped during pre-call observation: "
+            + e.getClass().getSimpleName(), now());
+        throw e;
       } catch (ExecutorException e) {
         return processFailure(rec, claim, "dry-run", e, opts, "pre-call observation ");
       }
@@ -428,6 +433,16 @@ public final class ActionEngine {
    * {@code rolledBack}. Only {@code allowUndo} is checked; a {@code skipped} undo is a failure.
    */
   public ActionRecord rollback(long id, ProviderActionPolicy policy) throws InterruptedException {
+    return rollback(id, policy, null);
+  }
+
+  /**
+   * {@link #rollback(long, ProviderActionPolicy)} calling {@code tick} about once a second while
+   * the undo's executor runs (activity heartbeats). When the tick throws (the activity was
+   * cancelled) or the thread is interrupted, the executor is killed, {@code rollback-interrupted}
+   * is audited, the row stays {@code succeeded} and the exception propagates.
+   */
+  public ActionRecord rollback(long id, ProviderActionPolicy policy, Runnable tick) throws InterruptedException {
     UndoPlan u;
     try {
       u = undoPlan(id, policy);
@@ -439,7 +454,11 @@ public final class ActionEngine {
     ExecuteActionResult.Status s;
     try {
       s = runner.run(u.plugin(), request(u.record(), u.action(), u.parameters(), "execute",
-          u.record().idempotencyKey() + ":undo"), null).result().status();
+          u.record().idempotencyKey() + ":undo"), tick).result().status();
+    } catch (InterruptedException | RuntimeException e) {
+      journal.recordAudit(id, u.record().idempotencyKey(), "rollback-interrupted", "engine",
+          "undo " + u.action() + " stopped: " + e.getClass().getSimpleName(), now());
+      throw e;
     } catch (ExecutorException e) {
       journal.recordAudit(id, u.record().idempotencyKey(), "rollback-failed", "engine", e.getMessage(), now());
       throw new ActionException(ActionException.Reason.ROLLBACK_FAILED,

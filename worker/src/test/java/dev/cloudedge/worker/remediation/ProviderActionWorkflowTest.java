@@ -2,6 +2,7 @@ package dev.cloudedge.worker.remediation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cloudedge.federation.plan.ActionPlan;
@@ -15,11 +16,16 @@ import dev.cloudedge.workflows.provider.ProviderActionWorkflow.ProviderActionReq
 import dev.cloudedge.workflows.provider.ProviderActionWorkflow.ProviderActionResult;
 import dev.cloudedge.workflows.provider.ProviderActionWorkflow.Rejection;
 import dev.cloudedge.worker.Workers;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +36,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,10 +66,16 @@ class ProviderActionWorkflowTest {
   private TestWorkflowEnvironment env;
   private RemediationLab lab;
   private WorkflowClient client;
+  /** Node workers in a factory of their own, so a test can stop them while the control worker runs. */
+  private WorkerFactory detachedNodes;
   private Path calls;
   private Path applied;
 
   private void start(String policy) throws Exception {
+    start(policy, false);
+  }
+
+  private void start(String policy, boolean detachable) throws Exception {
     lab = RemediationLab.start(tmp.resolve("lab"), false);
     Path dir = Files.createDirectories(tmp.resolve("executor"));
     calls = dir.resolve("calls.log");
@@ -90,16 +103,36 @@ class ProviderActionWorkflowTest {
     Files.writeString(lab.senderConfig(), plugin + policy, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     env = TestWorkflowEnvironment.newInstance();
     Workers.control(env.getWorkerFactory(), Path.of("target", "classes").toAbsolutePath(), "default");
-    Workers.node(env.getWorkerFactory(), lab.lab.sender());
+    if (detachable) {
+      detachedNodes = WorkerFactory.newInstance(env.getWorkflowClient());
+      Workers.node(detachedNodes, lab.lab.sender());
+    } else {
+      Workers.node(env.getWorkerFactory(), lab.lab.sender());
+    }
     env.start();
+    if (detachedNodes != null) {
+      detachedNodes.start();
+    }
     // Without the environment's time-locking interceptor: waiting for a result must not release the
     // time-skipping lock, or the idle test server jumps ahead (heartbeat and approval timers fire).
     client = WorkflowClient.newInstance(env.getWorkflowServiceStubs(),
         WorkflowClientOptions.newBuilder().setNamespace(env.getNamespace()).build());
   }
 
+  /**
+   * Stops the node workers, so the workflow's next node activity stays scheduled and the workflow
+   * open (the test then runs with node workers in {@link #detachedNodes}).
+   */
+  private void stopNodeWorkers() throws InterruptedException {
+    detachedNodes.shutdownNow();
+    detachedNodes.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   @AfterEach
   void stop() {
+    if (detachedNodes != null) {
+      detachedNodes.shutdownNow();
+    }
     if (env != null) {
       env.close();
     }
@@ -146,6 +179,8 @@ class ProviderActionWorkflowTest {
     assertEquals(List.of("succeeded", "succeeded"), r.steps().stream().map(s -> s.status()).toList());
     assertEquals("policy:auto-approve", journal().getByKey("claim-a:assign").orElseThrow().approvedBy());
     assertEquals(1, launches("assign-secondary-ip"));
+    HistoryRecorder.record(client, ProviderActionWorkflow.workflowId(RemediationLab.NODE, "claim-a:assign"),
+        "provider-action-auto-history.json");
     // Running it again is a no-op: succeeded rows are terminal, the executor is not launched again.
     ProviderActionResult again = stub("claim-a:assign").execute(new ProviderActionRequest(RemediationLab.NODE,
         plans("claim-a", false), "alice", 0));
@@ -165,7 +200,7 @@ class ProviderActionWorkflowTest {
     assertEquals("rolledBack", journal().getByKey("claim-b:assign").orElseThrow().status());
     assertEquals(1, launches("unassign-secondary-ip"));
     assertEquals(1, launches("ensure-forwarding-enabled"), "an authorization failure is not retried");
-    RemediationWorkflowTest.maybeWriteHistory(client, id, "provider-action-saga-history.json");
+    HistoryRecorder.record(client, id, "provider-action-compensated-history.json");
   }
 
   @Test
@@ -213,6 +248,8 @@ class ProviderActionWorkflowTest {
     assertTrue(r.message().contains("execution is disabled (policy.enabled=false)"), r.message());
     assertEquals("pending", journal().getByKey("claim-d:assign").orElseThrow().status());
     assertFalse(Files.exists(calls));
+    HistoryRecorder.record(client, ProviderActionWorkflow.workflowId(RemediationLab.NODE, "claim-d:assign"),
+        "provider-action-denied-history.json");
   }
 
   @Test
@@ -245,6 +282,91 @@ class ProviderActionWorkflowTest {
     assertTrue(r.refused().get(0).reason().startsWith("self-approval refused"), r.refused().toString());
     assertTrue(r.refused().get(1).reason().startsWith("second decision refused"), r.refused().toString());
     assertEquals("bob", journal().getByKey("claim-e:assign").orElseThrow().approvedBy());
+  }
+
+  private ProviderActionWorkflow startAwaitingApproval(String key) throws Exception {
+    return startAwaitingApproval(key, 0);
+  }
+
+  private ProviderActionWorkflow startAwaitingApproval(String key, long timeoutSeconds) throws Exception {
+    WorkflowClient.start(stub(key)::execute, new ProviderActionRequest(RemediationLab.NODE,
+        plans(key.substring(0, key.indexOf(':')), false), "alice", timeoutSeconds));
+    ProviderActionWorkflow byId = client.newWorkflowStub(ProviderActionWorkflow.class,
+        ProviderActionWorkflow.workflowId(RemediationLab.NODE, key));
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!byId.status().phase().equals("awaiting-approval")) {
+      assertTrue(System.nanoTime() < deadline, "never awaited approval");
+      Thread.sleep(50);
+    }
+    return byId;
+  }
+
+  /** The update's refusal reason, as the caller sees it. */
+  static String refusal(Executable update) {
+    WorkflowUpdateException e = assertThrows(WorkflowUpdateException.class, update);
+    Throwable c = e.getCause();
+    assertTrue(c instanceof ApplicationFailure, String.valueOf(c));
+    return ((ApplicationFailure) c).getOriginalMessage();
+  }
+
+  @Test
+  void approvalByUpdateIsAnsweredAtOnceAndRefusalsLeaveNoTrace() throws Exception {
+    start(POLICY_AUTO.formatted("true", "true"));
+    ProviderActionWorkflow wf = startAwaitingApproval("claim-h:assign");
+    String id = ProviderActionWorkflow.workflowId(RemediationLab.NODE, "claim-h:assign");
+    assertEquals("self-approval refused: ALICE requested this execution",
+        refusal(() -> wf.submitApproval(new Approval("self", "ALICE", ""))));
+    assertEquals("approver identity is required", refusal(() -> wf.submitApproval(new Approval("anon", "", ""))));
+    ProviderActionWorkflow.Accepted ok = wf.submitApproval(new Approval("u1", "bob", "ticket 9"));
+    assertEquals("u1", ok.requestId());
+    assertEquals("approved", ok.decision());
+    assertEquals("bob", ok.by());
+    assertEquals("second decision refused: already approved by bob",
+        refusal(() -> wf.submitRejection(new Rejection("u2", "carol", "no"))));
+    ProviderActionResult r = client.newUntypedWorkflowStub(id).getResult(ProviderActionResult.class);
+    assertEquals("succeeded", r.outcome(), r.toString());
+    assertEquals("approved by bob", r.decision());
+    assertEquals(List.of(), r.refused(), "a refused update is answered, not recorded");
+    assertEquals("bob", journal().getByKey("claim-h:assign").orElseThrow().approvedBy());
+    assertEquals(1, launches("assign-secondary-ip"));
+    assertEquals(1, client.fetchHistory(id).getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).count());
+    HistoryRecorder.record(client, id, "provider-action-approved-history.json");
+  }
+
+  @Test
+  void rejectionByUpdateRejectsTheRowsAndLaunchesNothing() throws Exception {
+    start(POLICY_AUTO.formatted("true", "true"));
+    ProviderActionWorkflow wf = startAwaitingApproval("claim-i:assign");
+    String id = ProviderActionWorkflow.workflowId(RemediationLab.NODE, "claim-i:assign");
+    ProviderActionWorkflow.Accepted no = wf.submitRejection(new Rejection("r1", "bob", "wrong NIC"));
+    assertEquals("rejected", no.decision());
+    ProviderActionResult r = client.newUntypedWorkflowStub(id).getResult(ProviderActionResult.class);
+    assertEquals("rejected", r.outcome(), r.toString());
+    assertEquals("rejected", journal().getByKey("claim-i:assign").orElseThrow().status());
+    assertEquals(0, launches("assign-secondary-ip"));
+  }
+
+  @Test
+  void aDecisionAfterTheTimeoutIsRefusedAsTooLate() throws Exception {
+    start(POLICY_AUTO.formatted("true", "true"), true);
+    // A 3 s window in real time (the time-skipping lock is held): no env.sleep, which would skip
+    // to the next timer while the node activity waits for a worker.
+    ProviderActionWorkflow wf = startAwaitingApproval("claim-j:assign", 3);
+    // Without node workers the workflow stays open after its deadline, rejecting the rows.
+    stopNodeWorkers();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!wf.status().decision().startsWith("timed-out")) {
+      assertTrue(System.nanoTime() < deadline, "the timeout was never recorded: " + wf.status());
+      Thread.sleep(50);
+    }
+    String reason = refusal(() -> wf.submitApproval(new Approval("late", "bob", "")));
+    assertTrue(reason.startsWith("decision too late: the approval window closed at "), reason);
+    wf.approve(new Approval("late-signal", "bob", ""));
+    ProviderActionWorkflow.ProviderActionStatus st = wf.status();
+    assertEquals(List.of("late-signal"), st.refused().stream().map(x -> x.requestId()).toList(),
+        "the refused signal is recorded, the refused update is not");
+    assertEquals(0, launches("assign-secondary-ip"));
   }
 
   @Test

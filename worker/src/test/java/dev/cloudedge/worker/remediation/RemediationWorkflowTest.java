@@ -13,16 +13,24 @@ import dev.cloudedge.workflows.remediation.RemediationActivities.ExecutionOutcom
 import dev.cloudedge.workflows.remediation.RemediationControlWorkflow;
 import dev.cloudedge.workflows.remediation.RemediationWorkflow;
 import dev.cloudedge.workflows.remediation.RemediationWorkflow.Approval;
+import dev.cloudedge.workflows.remediation.RemediationWorkflow.Decision;
+import dev.cloudedge.workflows.remediation.RemediationWorkflow.RefusedSignal;
 import dev.cloudedge.workflows.remediation.RemediationWorkflow.Rejection;
 import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationRequest;
 import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationResult;
 import dev.cloudedge.worker.Workers;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +38,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,19 +55,45 @@ class RemediationWorkflowTest {
   private TestWorkflowEnvironment env;
   private RemediationLab lab;
   private WorkflowClient client;
+  /** Node workers in a factory of their own, so a test can stop them while the control worker runs. */
+  private WorkerFactory detachedNodes;
 
   private void start(boolean policy) throws Exception {
+    start(policy, false);
+  }
+
+  private void start(boolean policy, boolean detachable) throws Exception {
     lab = RemediationLab.start(tmp.resolve("lab"), policy);
     env = TestWorkflowEnvironment.newInstance();
     Workers.control(env.getWorkerFactory(), Path.of("target", "classes").toAbsolutePath(), "default");
-    Workers.node(env.getWorkerFactory(), lab.lab.sender());
-    Workers.node(env.getWorkerFactory(), lab.lab.receiver());
+    WorkerFactory nodes = env.getWorkerFactory();
+    if (detachable) {
+      detachedNodes = WorkerFactory.newInstance(env.getWorkflowClient());
+      nodes = detachedNodes;
+    }
+    Workers.node(nodes, lab.lab.sender());
+    Workers.node(nodes, lab.lab.receiver());
     env.start();
+    if (detachedNodes != null) {
+      detachedNodes.start();
+    }
     client = env.getWorkflowClient();
+  }
+
+  /**
+   * Stops the node workers, so the workflow's next node activity stays scheduled and the workflow
+   * open (the test then runs with node workers in {@link #detachedNodes}).
+   */
+  private void stopNodeWorkers() throws InterruptedException {
+    detachedNodes.shutdownNow();
+    detachedNodes.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   @AfterEach
   void stop() {
+    if (detachedNodes != null) {
+      detachedNodes.shutdownNow();
+    }
     if (env != null) {
       env.close();
     }
@@ -85,13 +121,6 @@ class RemediationWorkflowTest {
     return new ActionJournal(lab.lab.sender().runtime().store());
   }
 
-  static void maybeWriteHistory(WorkflowClient client, String workflowId, String file) throws Exception {
-    String dir = System.getProperty("cloudedge.writeHistory");
-    if (dir != null) {
-      Files.writeString(Path.of(dir, file), client.fetchHistory(workflowId).toJson(true), StandardCharsets.UTF_8);
-    }
-  }
-
   @Test
   void partitionHealedFailedDeliveriesAreRetriedAutomaticallyAndTheDoctorTurnsGreen() throws Exception {
     start(true);
@@ -108,7 +137,7 @@ class RemediationWorkflowTest {
     assertEquals("succeeded", row.status());
     assertEquals("policy:remediation-auto", row.approvedBy());
     assertEquals("cloudedge", row.provider());
-    maybeWriteHistory(client, r.workflowId(), "remediation-retry-history.json");
+    HistoryRecorder.record(client, r.workflowId(), "remediation-auto-history.json");
   }
 
   /**
@@ -183,6 +212,7 @@ class RemediationWorkflowTest {
     assertTrue(o.message().contains("frozen (by oncall") && o.message().contains("incident 42"), o.message());
     assertTrue(frozen.summary().contains("kill switch frozen"), frozen.summary());
     assertEquals(1, lab.deliveries("", "failed").size());
+    HistoryRecorder.record(client, frozen.workflowId(), "remediation-frozen-history.json");
 
     client.newWorkflowStub(RemediationControlWorkflow.class, RemediationControlWorkflow.WORKFLOW_ID)
         .unfreeze(new RemediationControlWorkflow.SwitchChange("oncall", "resolved"));
@@ -192,16 +222,24 @@ class RemediationWorkflowTest {
     assertEquals(2, st.history().size());
     RemediationResult thawed = runWithTimeLocked("thawed");
     assertEquals("executed", outcome(thawed, RETRY_KEY).outcome(), thawed.toString());
-    maybeWriteHistory(client, RemediationControlWorkflow.WORKFLOW_ID, "remediation-control-history.json");
+    HistoryRecorder.record(client, RemediationControlWorkflow.WORKFLOW_ID, "remediation-control-history.json");
   }
 
   private RemediationWorkflow startEndpointFault(String runId) throws Exception {
-    start(true);
+    return startEndpointFault(runId, false);
+  }
+
+  private RemediationWorkflow startEndpointFault(String runId, boolean detachable) throws Exception {
+    start(true, detachable);
     lab.emitAndPush();
     lab.emptyPeerEndpoint();
     RemediationWorkflow wf = stub(runId);
-    WorkflowClient.start(wf::remediate, request(runId, "alice"));
-    RemediationWorkflow byId = client.newWorkflowStub(RemediationWorkflow.class,
+    // A detachable run waits 3 s in real time for its decision (see aDecisionAfterTheApprovalWindowClosed...).
+    WorkflowClient.start(wf::remediate, new RemediationRequest(RemediationLab.NODE, RemediationLab.GROUP, runId, "alice",
+        detachable ? 3 : 0));
+    // A detachable run is driven without the time-locking interceptor: no query may let the idle
+    // server skip ahead while its node workers are stopped.
+    RemediationWorkflow byId = (detachable ? plainClient() : client).newWorkflowStub(RemediationWorkflow.class,
         RemediationWorkflow.workflowId(RemediationLab.NODE, RemediationLab.GROUP, runId));
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (!byId.status().phase().equals("awaiting-approval")) {
@@ -250,14 +288,16 @@ class RemediationWorkflowTest {
     ActionRecord row = journal().get(o.journalId()).orElseThrow();
     assertEquals("succeeded", row.status());
     assertEquals("bob", row.approvedBy());
-    maybeWriteHistory(client, r.workflowId(), "remediation-approval-history.json");
+    HistoryRecorder.record(client, r.workflowId(), "remediation-approved-signal-history.json");
   }
 
   @Test
   void rejectionIsJournaledAndNothingChanges() throws Exception {
     RemediationWorkflow wf = startEndpointFault("reject");
     String before = Files.readString(lab.senderConfig());
-    wf.reject(new Rejection("r1", "bob", ENDPOINT_KEY, "endpoint must come from the change ticket"));
+    Decision d = wf.submitRejection(new Rejection("r1", "bob", ENDPOINT_KEY, "endpoint must come from the change ticket"));
+    assertEquals("rejected", d.decision());
+    assertEquals("bob", d.by());
     RemediationResult r = result("reject");
     ExecutionOutcome o = outcome(r, ENDPOINT_KEY);
     assertEquals("rejected", o.outcome(), r.toString());
@@ -266,6 +306,7 @@ class RemediationWorkflowTest {
     assertEquals("rejected", row.status());
     assertEquals("bob", row.rejectedBy());
     assertFalse(r.healthyAfter());
+    HistoryRecorder.record(client, r.workflowId(), "remediation-rejected-history.json");
   }
 
   @Test
@@ -281,5 +322,100 @@ class RemediationWorkflowTest {
     assertEquals("timed-out", o.outcome(), r.toString());
     assertEquals("policy:approval-timeout", r.decisions().get(0).by());
     assertEquals("rejected", journal().get(o.journalId()).orElseThrow().status());
+    HistoryRecorder.record(client, r.workflowId(), "remediation-timeout-history.json");
+  }
+
+  /** The update's refusal reason, as the caller sees it. */
+  private static String refusal(Executable update) {
+    WorkflowUpdateException e = assertThrows(WorkflowUpdateException.class, update);
+    Throwable c = e.getCause();
+    assertTrue(c instanceof ApplicationFailure, String.valueOf(c));
+    return ((ApplicationFailure) c).getOriginalMessage();
+  }
+
+  private long events(String workflowId, EventType type) {
+    return client.fetchHistory(workflowId).getEvents().stream().filter(e -> e.getEventType() == type).count();
+  }
+
+  @Test
+  void updatesAnswerAtOnceAndOnlyTheAcceptedDecisionIsInTheHistory() throws Exception {
+    RemediationWorkflow wf = startEndpointFault("update");
+    String endpoint = lab.lab.layout().receiverEndpoint();
+    assertEquals("self-approval refused: Alice requested this remediation",
+        refusal(() -> wf.submitApproval(new Approval("self", "Alice", "", endpoint, ""))));
+    assertEquals("approver identity is required", refusal(() -> wf.submitApproval(new Approval("anon", " ", "", endpoint, ""))));
+    assertEquals("approval of configure-peer-endpoint needs the endpoint to set",
+        refusal(() -> wf.submitApproval(new Approval("none", "bob", ENDPOINT_KEY, "", ""))));
+    assertTrue(refusal(() -> wf.submitApproval(new Approval("ftp", "bob", "", "ftp://10.0.0.7", "")))
+        .startsWith("endpoint must be an http:// or https:// base URL"));
+    assertTrue(refusal(() -> wf.submitApproval(new Approval("events", "bob", "", endpoint + "/v1/events", "")))
+        .contains("/v1/events is appended"));
+    assertTrue(refusal(() -> wf.submitApproval(new Approval("other", "bob", "retry-failed-deliveries/x/y", endpoint, "")))
+        .startsWith("no pending approval retry-failed-deliveries/x/y"));
+    Decision ok = wf.submitApproval(new Approval("ok", "bob", ENDPOINT_KEY, endpoint, "ticket 7"));
+    assertEquals(new Decision("ok", ENDPOINT_KEY, "approved", "bob", endpoint, "ticket 7", ok.atEpochMillis()), ok);
+    assertTrue(refusal(() -> wf.submitRejection(new Rejection("second", "carol", "", "no")))
+        .startsWith("second decision refused: already approved by bob"));
+    RemediationResult r = result("update");
+    assertEquals("executed", outcome(r, ENDPOINT_KEY).outcome(), r.toString());
+    assertTrue(r.healthyAfter(), r.toString());
+    assertEquals(List.of("ok"), r.decisions().stream().map(Decision::requestId).toList());
+    assertEquals(List.of(), r.refused(), "a refused update is answered, not recorded");
+    assertEquals(1, events(r.workflowId(), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED));
+    assertEquals(1, events(r.workflowId(), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED));
+    HistoryRecorder.record(client, r.workflowId(), "remediation-approved-update-history.json");
+  }
+
+  @Test
+  void aDecisionAfterTheApprovalWindowClosedIsRefusedAsTooLate() throws Exception {
+    RemediationWorkflow wf = startEndpointFault("late", true);
+    // Without node workers the workflow stays open after its deadline, journaling the timeout. The
+    // 3 s window passes in real time: env.sleep would skip to the next timer while the journal
+    // activity waits for a worker.
+    stopNodeWorkers();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (wf.status().decisions().isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the timeout was never recorded: " + wf.status());
+      Thread.sleep(50);
+    }
+    String reason = refusal(() -> wf.submitApproval(new Approval("late", "bob", "", lab.lab.layout().receiverEndpoint(), "")));
+    assertTrue(reason.startsWith("decision too late: the approval window closed at "), reason);
+    wf.approve(new Approval("late-signal", "bob", "", lab.lab.layout().receiverEndpoint(), ""));
+    RemediationWorkflow.RemediationStatus st = wf.status();
+    assertEquals("timed-out", st.decisions().get(0).decision(), st.toString());
+    assertEquals(List.of("late-signal"), st.refused().stream().map(RefusedSignal::requestId).toList(),
+        "the refused signal is recorded, the refused update is not");
+    assertTrue(st.refused().get(0).reason().startsWith("decision too late"), st.refused().toString());
+  }
+
+  private RemediationResult refusedRun(WorkflowClient via, String node, String group, String runId) {
+    RemediationWorkflow wf = via.newWorkflowStub(RemediationWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(RemediationWorkflow.workflowId(node, group, runId)).setTaskQueue(TaskQueues.CONTROL).build());
+    RemediationResult r = wf.remediate(new RemediationRequest(node, group, runId, "alice", 0));
+    assertEquals(List.of(), r.outcomes(), r.toString());
+    assertEquals("not remediated: " + r.error(), r.summary());
+    // Completed with the operator's error, not failed: the worker logs no workflow failure for a typo.
+    assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+        client.newUntypedWorkflowStub(r.workflowId()).describe().getWorkflowExecutionInfo().getStatus());
+    return r;
+  }
+
+  @Test
+  @Timeout(120)
+  void aNodeWithoutAWorkerEndsTheRemediationWithTheOperatorsErrorAfterThePickupTimeout() throws Exception {
+    start(true);
+    // Through the environment's client, which lets the server skip time while it waits: the 30 s
+    // pickup timeout passes at once.
+    RemediationResult r = refusedRun(client, "nosuch", RemediationLab.GROUP, "nonode");
+    assertEquals("no worker serves node nosuch: nothing on task queue cloudedge-node-nosuch picked up the diagnosis"
+        + " within 30s (is the node's worker running? is --node right?)", r.error());
+  }
+
+  @Test
+  void aGroupTheNodeDoesNotHaveEndsWithTheOperatorsErrorNotAWrappedActivityFailure() throws Exception {
+    start(true);
+    RemediationResult r = refusedRun(plainClient(), RemediationLab.NODE, "nosuch", "nogroup");
+    assertEquals("EventGroup nosuch is not configured on node " + RemediationLab.NODE, r.error());
+    HistoryRecorder.record(client, r.workflowId(), "remediation-no-such-group-history.json");
   }
 }

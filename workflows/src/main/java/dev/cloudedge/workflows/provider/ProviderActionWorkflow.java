@@ -3,6 +3,8 @@ package dev.cloudedge.workflows.provider;
 import dev.cloudedge.workflows.provider.ProviderActivities.Step;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
@@ -13,8 +15,10 @@ import java.util.Objects;
  * forwarding) as durable activities. The workflow id derives from the first plan's idempotency key
  * ({@link #workflowId}), so the same plan can never run twice concurrently. The policy gates first
  * (default deny); approval is {@code policy:auto-approve} when the policy allows it, otherwise an
- * operator's {@link #approve} signal (not from the requester, one decision, within the timeout,
- * then auto-reject). Steps run in order; a compensation (the step's undo) is registered before
+ * operator's decision (not from the requester, one decision, within the timeout, then
+ * auto-reject), sent as the {@link #submitApproval} / {@link #submitRejection} update (its
+ * validator refuses with the reason before anything is recorded) or, for callers that can only
+ * signal, as the {@link #approve} / {@link #reject} signal (a refusal is recorded). Steps run in order; a compensation (the step's undo) is registered before
  * each step and, when a later step fails or the workflow is cancelled, runs in a detached scope
  * when the policy allows undo.
  */
@@ -42,6 +46,31 @@ public interface ProviderActionWorkflow {
   /** An operator rejects the plans. Refused (and recorded) when not acceptable. */
   @SignalMethod
   void reject(Rejection rejection);
+
+  /**
+   * An operator approves the plans and learns at once whether it was accepted; {@link
+   * #validateApproval} refuses an unacceptable approval before it is recorded.
+   *
+   * @return the accepted decision
+   */
+  @UpdateMethod
+  Accepted submitApproval(Approval approval);
+
+  /** Refuses an unacceptable approval by throwing {@link IllegalArgumentException} with the reason. */
+  @UpdateValidatorMethod(updateName = "submitApproval")
+  void validateApproval(Approval approval);
+
+  /**
+   * An operator rejects the plans and learns at once whether the rejection was accepted.
+   *
+   * @return the accepted decision
+   */
+  @UpdateMethod
+  Accepted submitRejection(Rejection rejection);
+
+  /** Refuses an unacceptable rejection by throwing {@link IllegalArgumentException} with the reason. */
+  @UpdateValidatorMethod(updateName = "submitRejection")
+  void validateRejection(Rejection rejection);
 
   /** Phase, steps, decision and refused signals so far. */
   @QueryMethod
@@ -74,6 +103,16 @@ public interface ProviderActionWorkflow {
    * @param reason why
    */
   record Rejection(String requestId, String approver, String reason) {}
+
+  /**
+   * A decision the workflow accepted.
+   *
+   * @param requestId the sender's id
+   * @param decision approved or rejected
+   * @param by who decided
+   * @param atEpochMillis when (workflow time)
+   */
+  record Accepted(String requestId, String decision, String by, long atEpochMillis) {}
 
   /**
    * A refused signal.

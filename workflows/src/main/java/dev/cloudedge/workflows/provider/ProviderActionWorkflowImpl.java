@@ -32,6 +32,7 @@ public final class ProviderActionWorkflowImpl implements ProviderActionWorkflow 
   private String decisionBy = "";
   private String decisionReason = "";
   private String decisionRequestId = "";
+  private long decisionAt;
   private final List<Refused> refused = new ArrayList<>();
 
   @Override
@@ -144,17 +145,64 @@ public final class ProviderActionWorkflowImpl implements ProviderActionWorkflow 
   @Override
   public void approve(Approval a) {
     Approval x = a == null ? new Approval("", "", "") : a;
-    if (acceptable("approve", x.requestId(), x.approver())) {
-      decide("approved", x.requestId(), x.approver(), x.comment());
+    String reason = refusal(x.approver());
+    if (!reason.isEmpty()) {
+      refuse("approve", x.requestId(), x.approver(), reason);
+      return;
     }
+    decide("approved", x.requestId(), x.approver(), x.comment());
   }
 
   @Override
   public void reject(Rejection r) {
     Rejection x = r == null ? new Rejection("", "", "") : r;
-    if (acceptable("reject", x.requestId(), x.approver())) {
-      decide("rejected", x.requestId(), x.approver(), x.reason());
+    String reason = refusal(x.approver());
+    if (!reason.isEmpty()) {
+      refuse("reject", x.requestId(), x.approver(), reason);
+      return;
     }
+    decide("rejected", x.requestId(), x.approver(), x.reason());
+  }
+
+  @Override
+  public void validateApproval(Approval a) {
+    String reason = refusal(a == null ? "" : a.approver());
+    if (!reason.isEmpty()) {
+      throw new IllegalArgumentException(reason);
+    }
+  }
+
+  @Override
+  public Accepted submitApproval(Approval a) {
+    approve(a);
+    return accepted(a == null ? "" : a.requestId());
+  }
+
+  @Override
+  public void validateRejection(Rejection r) {
+    String reason = refusal(r == null ? "" : r.approver());
+    if (!reason.isEmpty()) {
+      throw new IllegalArgumentException(reason);
+    }
+  }
+
+  @Override
+  public Accepted submitRejection(Rejection r) {
+    reject(r);
+    return accepted(r == null ? "" : r.requestId());
+  }
+
+  /**
+   * The accepted decision for an update; the validator ran the same checks in the same workflow
+   * task, so the handler's decision is this request's.
+   */
+  private Accepted accepted(String requestId) {
+    String id = requestId == null ? "" : requestId;
+    if (!id.equals(decisionRequestId)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          refused.isEmpty() ? "decision not recorded" : refused.get(refused.size() - 1).reason(), "REFUSED");
+    }
+    return new Accepted(decisionRequestId, decision, decisionBy, decisionAt);
   }
 
   private void decide(String d, String requestId, String by, String reason) {
@@ -162,28 +210,37 @@ public final class ProviderActionWorkflowImpl implements ProviderActionWorkflow 
     decisionBy = by.trim();
     decisionReason = reason == null ? "" : reason;
     decisionRequestId = requestId == null ? "" : requestId;
+    decisionAt = Workflow.currentTimeMillis();
   }
 
-  private boolean acceptable(String signal, String requestId, String approver) {
+  /**
+   * Why a decision from {@code approver} is refused now, or empty: the one set of checks shared by
+   * the signals and the update validators. Pure, so a validator may call it.
+   */
+  private String refusal(String approver) {
     String by = approver == null ? "" : approver.trim();
     long now = Workflow.currentTimeMillis();
-    String reason = "";
     if (by.isEmpty()) {
-      reason = "approver identity is required";
-    } else if (!requestedBy.isEmpty() && requestedBy.equalsIgnoreCase(by)) {
-      reason = "self-approval refused: " + by + " requested this execution";
-    } else if (!awaiting && deadline > 0 && now >= deadline) {
-      reason = "decision too late: the approval window closed at " + Instant.ofEpochMilli(deadline);
-    } else if (!decision.isEmpty()) {
-      reason = "second decision refused: already " + decision + " by " + decisionBy;
-    } else if (!awaiting) {
-      reason = "no approval is awaited (phase " + phase + ")";
+      return "approver identity is required";
     }
-    if (reason.isEmpty()) {
-      return true;
+    if (!requestedBy.isEmpty() && requestedBy.equalsIgnoreCase(by)) {
+      return "self-approval refused: " + by + " requested this execution";
     }
-    refused.add(new Refused(requestId == null ? "" : requestId, signal, by, reason, now));
-    return false;
+    if (!awaiting && deadline > 0 && now >= deadline) {
+      return "decision too late: the approval window closed at " + Instant.ofEpochMilli(deadline);
+    }
+    if (!decision.isEmpty()) {
+      return "second decision refused: already " + decision + " by " + decisionBy;
+    }
+    if (!awaiting) {
+      return "no approval is awaited (phase " + phase + ")";
+    }
+    return "";
+  }
+
+  private void refuse(String signal, String requestId, String approver, String reason) {
+    refused.add(new Refused(requestId == null ? "" : requestId, signal, approver == null ? "" : approver.trim(), reason,
+        Workflow.currentTimeMillis()));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.cloudedge.workflows.remediation;
 
+import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 
 /**
@@ -31,11 +32,28 @@ public enum RemediationFailureType {
     return retryable;
   }
 
-  /** The application failure for this type with a message an operator can act on. */
+  /**
+   * The application failure for this type with a message an operator can act on. A bad request or
+   * config is the operator's to fix, not a fault of the worker: it is {@link
+   * ApplicationErrorCategory#BENIGN}, so the SDK logs it at debug level without a stack trace.
+   */
   public ApplicationFailure failure(String message) {
-    return retryable
-        ? ApplicationFailure.newFailure(message, name())
-        : ApplicationFailure.newNonRetryableFailure(message, name());
+    return ApplicationFailure.newBuilder()
+        .setMessage(message)
+        .setType(name())
+        .setNonRetryable(!retryable)
+        .setCategory(operatorError() ? ApplicationErrorCategory.BENIGN : ApplicationErrorCategory.UNSPECIFIED)
+        .build();
+  }
+
+  /** Whether a failure of this type is the operator's to fix (a wrong node, group or config). */
+  public boolean operatorError() {
+    return this == INVALID_REQUEST || this == CONFIG;
+  }
+
+  /** The type named by {@code failureType}, if it is one of ours. */
+  public static java.util.Optional<RemediationFailureType> of(String failureType) {
+    return java.util.Arrays.stream(values()).filter(t -> t.name().equals(failureType)).findFirst();
   }
 
   /** The names of the non-retryable types, for {@code RetryOptions.setDoNotRetry}. */

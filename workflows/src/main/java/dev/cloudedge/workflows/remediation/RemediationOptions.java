@@ -28,6 +28,20 @@ public final class RemediationOptions {
         .build();
   }
 
+  /** How long the first node activity of a remediation may wait for the node's worker to pick it up. */
+  public static final Duration NODE_PICKUP = Duration.ofSeconds(30);
+
+  /**
+   * The first doctor run of a remediation: {@link #nodeRead} that fails after {@link #NODE_PICKUP}
+   * when no worker serves the node (a wrong {@code --node}, or its worker is down) instead of
+   * waiting forever on a task queue nobody polls. Schedule-to-start timeouts are never retried.
+   */
+  public static ActivityOptions nodeFirstRead(String node) {
+    return ActivityOptions.newBuilder(nodeRead(node))
+        .setScheduleToStartTimeout(NODE_PICKUP)
+        .build();
+  }
+
   /**
    * A remediation execution on a node (retry, re-push, endpoint change): idempotent by its journal
    * key, so a retry after a timeout finds the earlier result instead of acting twice.

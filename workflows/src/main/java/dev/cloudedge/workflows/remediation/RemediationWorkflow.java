@@ -4,6 +4,8 @@ import dev.cloudedge.workflows.remediation.RemediationActivities.ExecutionOutcom
 import dev.cloudedge.workflows.remediation.RemediationActivities.PlannedAction;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
@@ -14,11 +16,15 @@ import java.util.Objects;
  * action by readiness: <em>ready</em> actions run automatically when the remediation policy allows
  * it, under the durable rate limit and only while the kill switch is off, and are verified by a
  * second doctor run; <em>inspect-only</em> actions run their diagnostic and attach its output;
- * <em>not-ready</em> actions ({@code configure-peer-endpoint}) wait for an operator decision sent as
- * the {@link #approve} or {@link #reject} signal (from the CLI, any SDK or the Temporal UI), which
- * is refused when it comes from the requester, is a second decision, or arrives after the approval
- * timeout (then the action is rejected automatically). Every refused signal is recorded with its
- * reason and visible through {@link #status()}.
+ * <em>not-ready</em> actions ({@code configure-peer-endpoint}) wait for an operator decision. A
+ * decision is refused when it comes from the requester, is a second decision, arrives after the
+ * approval timeout (then the action is rejected automatically), names no pending action, or
+ * approves an endpoint change without a usable endpoint. It is sent either as the
+ * {@link #submitApproval} / {@link #submitRejection} update, whose validator refuses it before
+ * anything is recorded and hands the reason straight back to the caller (the CLI uses these), or
+ * as the {@link #approve} / {@link #reject} signal for callers that can only signal (the Temporal
+ * UI's signal form, old SDKs); a refused signal is recorded with its reason and visible through
+ * {@link #status()}. Both paths apply the same checks.
  */
 @WorkflowInterface
 public interface RemediationWorkflow {
@@ -45,6 +51,35 @@ public interface RemediationWorkflow {
   /** An operator rejects a pending action. Refused (and recorded) when not acceptable. */
   @SignalMethod
   void reject(Rejection rejection);
+
+  /**
+   * An operator approves a pending action and learns at once whether it was accepted: the validator
+   * ({@link #validateApproval}) refuses an unacceptable approval, with the reason, before it is
+   * recorded in the history.
+   *
+   * @return the accepted decision
+   */
+  @UpdateMethod
+  Decision submitApproval(Approval approval);
+
+  /**
+   * Refuses an unacceptable approval by throwing {@link IllegalArgumentException} with the reason
+   * (the same checks as the {@link #approve} signal).
+   */
+  @UpdateValidatorMethod(updateName = "submitApproval")
+  void validateApproval(Approval approval);
+
+  /**
+   * An operator rejects a pending action and learns at once whether the rejection was accepted.
+   *
+   * @return the accepted decision
+   */
+  @UpdateMethod
+  Decision submitRejection(Rejection rejection);
+
+  /** Refuses an unacceptable rejection by throwing {@link IllegalArgumentException} with the reason. */
+  @UpdateValidatorMethod(updateName = "submitRejection")
+  void validateRejection(Rejection rejection);
 
   /** Phase, pending approvals, accepted decisions, refused signals and outcomes so far. */
   @QueryMethod
@@ -148,8 +183,12 @@ public interface RemediationWorkflow {
    * @param decisions accepted decisions
    * @param refused refused signals
    * @param problemsAfter the group's WARN/FAIL checks in the final doctor run
+   * @param error the operator's error that stopped the remediation before anything was diagnosed (no
+   *     worker serves the node, the node has no such group, its config does not load); empty otherwise.
+   *     Such a run completes with this result instead of failing, so the worker does not log an
+   *     operator's typo as a workflow failure.
    */
   record RemediationResult(String workflowId, String node, String group, String planDigest, boolean healthyBefore,
       boolean healthyAfter, boolean frozen, String summary, List<ExecutionOutcome> outcomes, List<Decision> decisions,
-      List<RefusedSignal> refused, List<String> problemsAfter) {}
+      List<RefusedSignal> refused, List<String> problemsAfter, String error) {}
 }

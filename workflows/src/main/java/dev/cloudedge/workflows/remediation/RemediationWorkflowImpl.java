@@ -9,6 +9,11 @@ import dev.cloudedge.workflows.remediation.RemediationActivities.Inspection;
 import dev.cloudedge.workflows.remediation.RemediationActivities.InspectionRequest;
 import dev.cloudedge.workflows.remediation.RemediationActivities.PlannedAction;
 import dev.cloudedge.workflows.remediation.RemediationActivities.SkipRecord;
+import dev.cloudedge.workflows.TaskQueues;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Workflow;
 import java.net.URI;
 import java.time.Duration;
@@ -27,6 +32,10 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
   /** The identity recorded for approvals rejected because they timed out. */
   public static final String TIMEOUT_APPROVER = "policy:approval-timeout";
   static final String CONFIGURE_PEER_ENDPOINT = "configure-peer-endpoint";
+  /** The change id of the first diagnosis with a pickup timeout and the operator's error (version 1). */
+  static final String FIRST_DIAGNOSIS_CHANGE = "first-diagnosis-pickup-timeout";
+  /** The failure type of an update refused after it was accepted (see {@link #submitApproval}). */
+  public static final String REFUSED = "REFUSED";
 
   private final KillSwitchActivities killSwitch =
       Workflow.newActivityStub(KillSwitchActivities.class, RemediationOptions.killSwitch());
@@ -35,6 +44,7 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
   private String requestedBy = "";
   private String planDigest = "";
   private boolean pendingKnown;
+  private String operatorError = "";
   private long timeoutSeconds;
   private final Map<String, PendingApproval> pending = new LinkedHashMap<>();
   private final Map<String, Decision> decided = new LinkedHashMap<>();
@@ -57,7 +67,26 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
         RemediationOptions.nodeAction(r.node()));
 
     details("diagnosing " + r.group() + " on " + r.node());
-    Diagnosis d = reads.diagnose(new DiagnoseRequest(r.group()));
+    Diagnosis d;
+    // Version 1: the first diagnosis times out when no worker serves the node, and a wrong node or
+    // group ends the workflow with the operator's error instead of a wrapped activity failure.
+    if (Workflow.getVersion(FIRST_DIAGNOSIS_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      d = reads.diagnose(new DiagnoseRequest(r.group()));
+    } else {
+      d = firstDiagnosis(r);
+      if (d == null) {
+        phase = "done";
+        // Nothing awaits a decision: an update accepted before the plan was known is refused now.
+        pendingKnown = true;
+        replayEarlySignals();
+        details(operatorError);
+        LOG.info("remediation {} not started: {}", wfId, operatorError);
+        Workflow.await(Workflow::isEveryHandlerFinished);
+        return new RemediationResult(wfId, r.node(), r.group(), "", false, false, false,
+            "not remediated: " + operatorError, List.of(), List.copyOf(decisions), List.copyOf(refused), List.of(),
+            operatorError);
+      }
+    }
     planDigest = d.planDigest();
     phase = "acting";
     details(d.actions().size() + " planned action(s), plan " + planDigest);
@@ -153,7 +182,29 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
     details(summary);
     Workflow.await(Workflow::isEveryHandlerFinished);
     return new RemediationResult(wfId, r.node(), r.group(), planDigest, d.groupHealthy(), fin.groupHealthy(), frozen,
-        summary, List.copyOf(outcomes), List.copyOf(decisions), List.copyOf(refused), fin.problems());
+        summary, List.copyOf(outcomes), List.copyOf(decisions), List.copyOf(refused), fin.problems(), "");
+  }
+
+  /** The first diagnosis, or null after setting {@link #operatorError} when the operator's input is wrong. */
+  private Diagnosis firstDiagnosis(RemediationRequest r) {
+    RemediationActivities first = Workflow.newActivityStub(RemediationActivities.class,
+        RemediationOptions.nodeFirstRead(r.node()));
+    try {
+      return first.diagnose(new DiagnoseRequest(r.group()));
+    } catch (ActivityFailure e) {
+      if (e.getCause() instanceof TimeoutFailure t && t.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+        operatorError = "no worker serves node " + r.node() + ": nothing on task queue " + TaskQueues.node(r.node())
+            + " picked up the diagnosis within " + RemediationOptions.NODE_PICKUP.getSeconds()
+            + "s (is the node's worker running? is --node right?)";
+        return null;
+      }
+      if (e.getCause() instanceof ApplicationFailure af
+          && RemediationFailureType.of(af.getType()).map(RemediationFailureType::operatorError).orElse(false)) {
+        operatorError = af.getOriginalMessage();
+        return null;
+      }
+      throw e;
+    }
   }
 
   private ExecutionOutcome applyDecision(RemediationActivities acts, RemediationActivities reads, String wfId,
@@ -217,7 +268,20 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
     return "remediation:" + workflowId + ":" + a.action() + ":" + a.group() + ":" + (a.peer().isEmpty() ? a.resource() : a.peer());
   }
 
-  // ------------------------------------------------------------------ signals
+  // ------------------------------------------------------------------ decisions
+
+  /**
+   * What the checks make of a decision: the pending approval it is for, or why it is refused.
+   *
+   * @param target the pending approval, null when refused
+   * @param key the action named (for the record)
+   * @param reason why it is refused, empty when accepted
+   */
+  private record Verdict(PendingApproval target, String key, String reason) {
+    static Verdict refused(String key, String reason) {
+      return new Verdict(null, key, reason);
+    }
+  }
 
   @Override
   public void approve(Approval a) {
@@ -225,21 +289,13 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
       early.add(a);
       return;
     }
-    Approval x = a == null ? new Approval("", "", "", "", "") : a;
-    String by = trim(x.approver());
-    PendingApproval p = target("approve", x.requestId(), by, x.action());
-    if (p == null) {
+    Approval x = orEmpty(a);
+    Verdict v = check(x);
+    if (v.target() == null) {
+      refuse(x.requestId(), "approve", trim(x.approver()), v.key(), v.reason());
       return;
     }
-    if (CONFIGURE_PEER_ENDPOINT.equals(p.action().action())) {
-      String problem = endpointProblem(trim(x.endpoint()));
-      if (!problem.isEmpty()) {
-        refuse(x.requestId(), "approve", by, p.key(), problem);
-        return;
-      }
-    }
-    record(new Decision(trim(x.requestId()), p.key(), "approved", by, trim(x.endpoint()), trim(x.comment()),
-        Workflow.currentTimeMillis()));
+    record(approved(x, v.target()));
   }
 
   @Override
@@ -248,13 +304,139 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
       early.add(r);
       return;
     }
-    Rejection x = r == null ? new Rejection("", "", "", "") : r;
-    String by = trim(x.approver());
-    PendingApproval p = target("reject", x.requestId(), by, x.action());
-    if (p == null) {
+    Rejection x = orEmpty(r);
+    Verdict v = check(x);
+    if (v.target() == null) {
+      refuse(x.requestId(), "reject", trim(x.approver()), v.key(), v.reason());
       return;
     }
-    record(new Decision(trim(x.requestId()), p.key(), "rejected", by, "", trim(x.reason()), Workflow.currentTimeMillis()));
+    record(rejected(x, v.target()));
+  }
+
+  @Override
+  public void validateApproval(Approval a) {
+    // Before the plan is known nothing can be judged; the handler waits for it and checks again.
+    if (pendingKnown) {
+      Verdict v = check(orEmpty(a));
+      if (v.target() == null) {
+        throw new IllegalArgumentException(v.reason());
+      }
+    }
+  }
+
+  @Override
+  public Decision submitApproval(Approval a) {
+    Approval x = orEmpty(a);
+    Workflow.await(() -> pendingKnown);
+    Verdict v = check(x);
+    if (v.target() == null) {
+      // Only reachable for an update accepted before the plan was known: it is in the history now,
+      // so the refusal is recorded like a signal's.
+      refuse(x.requestId(), "approve", trim(x.approver()), v.key(), v.reason());
+      throw ApplicationFailure.newNonRetryableFailure(v.reason(), REFUSED);
+    }
+    Decision d = approved(x, v.target());
+    record(d);
+    return d;
+  }
+
+  @Override
+  public void validateRejection(Rejection r) {
+    if (pendingKnown) {
+      Verdict v = check(orEmpty(r));
+      if (v.target() == null) {
+        throw new IllegalArgumentException(v.reason());
+      }
+    }
+  }
+
+  @Override
+  public Decision submitRejection(Rejection r) {
+    Rejection x = orEmpty(r);
+    Workflow.await(() -> pendingKnown);
+    Verdict v = check(x);
+    if (v.target() == null) {
+      refuse(x.requestId(), "reject", trim(x.approver()), v.key(), v.reason());
+      throw ApplicationFailure.newNonRetryableFailure(v.reason(), REFUSED);
+    }
+    Decision d = rejected(x, v.target());
+    record(d);
+    return d;
+  }
+
+  private static Approval orEmpty(Approval a) {
+    return a == null ? new Approval("", "", "", "", "") : a;
+  }
+
+  private static Rejection orEmpty(Rejection r) {
+    return r == null ? new Rejection("", "", "", "") : r;
+  }
+
+  private static Decision approved(Approval x, PendingApproval p) {
+    return new Decision(trim(x.requestId()), p.key(), "approved", trim(x.approver()), trim(x.endpoint()),
+        trim(x.comment()), Workflow.currentTimeMillis());
+  }
+
+  private static Decision rejected(Rejection x, PendingApproval p) {
+    return new Decision(trim(x.requestId()), p.key(), "rejected", trim(x.approver()), "", trim(x.reason()),
+        Workflow.currentTimeMillis());
+  }
+
+  /** The checks of an approval: those of every decision, then a usable endpoint for an endpoint change. */
+  private Verdict check(Approval x) {
+    Verdict v = check(trim(x.approver()), x.action());
+    if (v.target() != null && CONFIGURE_PEER_ENDPOINT.equals(v.target().action().action())) {
+      String problem = endpointProblem(trim(x.endpoint()));
+      if (!problem.isEmpty()) {
+        return Verdict.refused(v.target().key(), problem);
+      }
+    }
+    return v;
+  }
+
+  private Verdict check(Rejection x) {
+    return check(trim(x.approver()), x.action());
+  }
+
+  /**
+   * The one set of checks every decision passes, by signal or by update: pure (it reads the state
+   * and changes nothing), so an update validator may call it.
+   */
+  private Verdict check(String by, String key) {
+    String k = trim(key);
+    if (by.isEmpty()) {
+      return Verdict.refused(k, "approver identity is required");
+    }
+    if (pending.isEmpty()) {
+      return Verdict.refused(k, "no action of this remediation needs an approval");
+    }
+    PendingApproval p;
+    if (k.isEmpty()) {
+      if (pending.size() > 1) {
+        return Verdict.refused(k, pending.size() + " actions await a decision; name one of " + pending.keySet());
+      }
+      p = pending.values().iterator().next();
+    } else {
+      p = pending.get(k);
+      if (p == null) {
+        return Verdict.refused(k, "no pending approval " + k + "; pending: " + pending.keySet());
+      }
+    }
+    if (!requestedBy.isEmpty() && requestedBy.equalsIgnoreCase(by)) {
+      return Verdict.refused(p.key(), "self-approval refused: " + by + " requested this remediation");
+    }
+    long now = Workflow.currentTimeMillis();
+    if (now >= p.deadlineEpochMillis()) {
+      return Verdict.refused(p.key(), "decision too late: the approval window closed at "
+          + Instant.ofEpochMilli(p.deadlineEpochMillis()) + " (timeout " + Duration.ofSeconds(timeoutSeconds)
+          + ") and the action was rejected automatically");
+    }
+    Decision prior = decided.get(p.key());
+    if (prior != null) {
+      return Verdict.refused(p.key(), "second decision refused: already " + prior.decision() + " by "
+          + prior.by() + " at " + Instant.ofEpochMilli(prior.atEpochMillis()));
+    }
+    return new Verdict(p, p.key(), "");
   }
 
   private void replayEarlySignals() {
@@ -267,51 +449,6 @@ public final class RemediationWorkflowImpl implements RemediationWorkflow {
         reject(r);
       }
     }
-  }
-
-  /** The pending approval a decision is for, or null after recording why the signal is refused. */
-  private PendingApproval target(String signal, String requestId, String by, String key) {
-    String k = trim(key);
-    if (by.isEmpty()) {
-      refuse(requestId, signal, by, k, "approver identity is required");
-      return null;
-    }
-    if (pending.isEmpty()) {
-      refuse(requestId, signal, by, k, "no action of this remediation needs an approval");
-      return null;
-    }
-    PendingApproval p;
-    if (k.isEmpty()) {
-      if (pending.size() > 1) {
-        refuse(requestId, signal, by, k, pending.size() + " actions await a decision; name one of " + pending.keySet());
-        return null;
-      }
-      p = pending.values().iterator().next();
-    } else {
-      p = pending.get(k);
-      if (p == null) {
-        refuse(requestId, signal, by, k, "no pending approval " + k + "; pending: " + pending.keySet());
-        return null;
-      }
-    }
-    if (!requestedBy.isEmpty() && requestedBy.equalsIgnoreCase(by)) {
-      refuse(requestId, signal, by, p.key(), "self-approval refused: " + by + " requested this remediation");
-      return null;
-    }
-    long now = Workflow.currentTimeMillis();
-    if (now >= p.deadlineEpochMillis()) {
-      refuse(requestId, signal, by, p.key(), "decision too late: the approval window closed at "
-          + Instant.ofEpochMilli(p.deadlineEpochMillis()) + " (timeout " + Duration.ofSeconds(timeoutSeconds)
-          + ") and the action was rejected automatically");
-      return null;
-    }
-    Decision prior = decided.get(p.key());
-    if (prior != null) {
-      refuse(requestId, signal, by, p.key(), "second decision refused: already " + prior.decision() + " by "
-          + prior.by() + " at " + Instant.ofEpochMilli(prior.atEpochMillis()));
-      return null;
-    }
-    return p;
   }
 
   static String endpointProblem(String e) {

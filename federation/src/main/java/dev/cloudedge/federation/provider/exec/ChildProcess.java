@@ -54,6 +54,8 @@ public final class ChildProcess {
    * @param tick called about once a second while waiting (heartbeats); may be {@code null}
    * @throws IOException when the process cannot be started
    * @throws InterruptedException when the caller is interrupted; the process tree is killed first
+   * @throws RuntimeException what {@code tick} threw (a cancelled activity's heartbeat, say); the
+   *     process tree is killed first
    */
   public static Result run(List<String> argv, Map<String, String> env, byte[] stdin, Duration timeout,
       int stdoutLimit, int stderrLimit, Runnable tick) throws IOException, InterruptedException {
@@ -94,7 +96,9 @@ public final class ChildProcess {
           tick.run();
         }
       }
-    } catch (InterruptedException e) {
+    } catch (InterruptedException | RuntimeException e) {
+      // Interrupted, or the tick said to stop (a cancelled activity's heartbeat throws): the child
+      // must not outlive the call that started it.
       kill(p);
       throw e;
     }
