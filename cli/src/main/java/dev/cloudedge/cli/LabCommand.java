@@ -44,16 +44,27 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--dev-port", paramLabel = "PORT", defaultValue = "7233", description = "Embedded server port (default ${DEFAULT-VALUE}).")
     int devPort;
 
+    @Option(names = "--control-worker", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Also run the control worker (workflows and evidence) in this process; --no-control-worker "
+            + "leaves it to a separate 'cloudedge worker --control'. Default on.")
+    boolean controlWorker;
+
     @Override
     public Integer call() throws Exception {
       TcpProxy.Mode mode = QualifyCommand.cutMode(partitionMode);
-      EmbeddedLab lab = EmbeddedLab.start(temporal.settings(), devPort, dir, mode);
+      EmbeddedLab lab = EmbeddedLab.start(temporal.settings(), devPort, dir, mode, controlWorker);
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         lab.close();
         stop.countDown();
       }));
       print(spec.commandLine().getOut(), lab, mode);
+      if (!lab.orphanedFaults().isEmpty()) {
+        // A fresh in-memory server has no run that could still restore them.
+        spec.commandLine().getErr().println("lab: undid faults a previous lab process left applied: "
+            + String.join(", ", lab.orphanedFaults()));
+        spec.commandLine().getErr().flush();
+      }
       stop.await();
       return ExitCodes.OK;
     }
@@ -67,7 +78,7 @@ public final class LabCommand implements Callable<Integer> {
       out.println("  proxy      127.0.0.1:" + l.proxyPort() + " -> 127.0.0.1:" + l.receiverPortA() + " (cuts by " + mode.name().toLowerCase() + ")");
       out.println("  sender     " + LabLayout.SENDER + " pushes " + LabLayout.GROUP_A + " via " + l.receiverEndpoint() + "; config " + l.senderConfig());
       out.println("  plugin     " + l.plugin() + " (subscription " + LabLayout.SUBSCRIPTION + ")");
-      out.println("  workers    control queue cloudedge-control; node queues cloudedge-node-" + LabLayout.SENDER
+      out.println("  workers    " + (lab.controlWorker() ? "control queue cloudedge-control; " : "") + "node queues cloudedge-node-" + LabLayout.SENDER
           + ", cloudedge-node-" + LabLayout.RECEIVER);
       out.println("qualify with: cloudedge qualify start --lab " + l.dir() + " --evidence-dir DIR --wait");
       out.flush();

@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
     subcommands = {QualifyCommand.Run.class, QualifyCommand.Start.class, QualifyCommand.Status.class,
         QualifyCommand.Watch.class, QualifyCommand.Cancel.class})
 public final class QualifyCommand implements Callable<Integer> {
+  /** How long {@code qualify start} waits for its run to take the topology lock. */
+  static final java.time.Duration CONFIRM_WITHIN = java.time.Duration.ofSeconds(5);
   private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   @Override
@@ -173,9 +175,15 @@ public final class QualifyCommand implements Callable<Integer> {
       try (TemporalConnection conn = TemporalConnection.connect(temporal.settings())) {
         QualificationService svc = new QualificationService(conn.client());
         String id = svc.start(req);
+        // Before returning: a run refused for a held lock is a setup error (exit 2), and a run
+        // no worker will pick up is worth saying so now rather than after a silent wait.
+        List<String> warnings = svc.confirmStart(req, CONFIRM_WITHIN);
         spec.commandLine().getOut().println(req.runId());
         spec.commandLine().getOut().flush();
         log(spec.commandLine().getErr(), "started " + id + " on " + conn.settings().target());
+        for (String w : warnings) {
+          log(spec.commandLine().getErr(), "warning: " + w);
+        }
         if (!waitForResult) {
           return ExitCodes.OK;
         }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Everything in one process: the embedded Temporal server (unless an address is given), the lab's
@@ -17,12 +18,17 @@ public final class EmbeddedLab implements AutoCloseable {
   private final TemporalConnection connection;
   private final Lab lab;
   private final WorkerFactory factory;
+  private final List<String> orphanedFaults;
+  private final boolean controlWorker;
 
-  private EmbeddedLab(DevServer server, TemporalConnection connection, Lab lab, WorkerFactory factory) {
+  private EmbeddedLab(DevServer server, TemporalConnection connection, Lab lab, WorkerFactory factory,
+      List<String> orphanedFaults, boolean controlWorker) {
+    this.controlWorker = controlWorker;
     this.server = server;
     this.connection = connection;
     this.lab = lab;
     this.factory = factory;
+    this.orphanedFaults = List.copyOf(orphanedFaults);
   }
 
   /**
@@ -33,6 +39,20 @@ public final class EmbeddedLab implements AutoCloseable {
    */
   public static EmbeddedLab start(TemporalSettings settings, int devPort, Path labDir, TcpProxy.Mode cutMode)
       throws IOException {
+    return start(settings, devPort, labDir, cutMode, true);
+  }
+
+  /**
+   * Starts it all, the control worker only when {@code controlWorker} is set (it may run in its
+   * own {@code cloudedge worker --control} process).
+   *
+   * <p>With an embedded server, faults a previous lab process left applied are undone first (see
+   * {@link Lab#restoreOrphanedFaults()}); with an external server they stay, because the run that
+   * applied them is still open there and its pending restore undoes them once the node worker polls
+   * again.
+   */
+  public static EmbeddedLab start(TemporalSettings settings, int devPort, Path labDir, TcpProxy.Mode cutMode,
+      boolean controlWorker) throws IOException {
     DevServer server = null;
     TemporalSettings s = settings;
     if (!settings.hasAddress()) {
@@ -44,12 +64,15 @@ public final class EmbeddedLab implements AutoCloseable {
     try {
       conn = TemporalConnection.connect(s);
       lab = Lab.start(labDir, cutMode, Workers.selfArtifact());
+      List<String> orphaned = server != null ? lab.restoreOrphanedFaults() : List.of();
       WorkerFactory factory = WorkerFactory.newInstance(conn.client());
-      Workers.control(factory, Workers.selfArtifact(), s.namespace());
+      if (controlWorker) {
+        Workers.control(factory, Workers.selfArtifact(), s.namespace());
+      }
       Workers.node(factory, lab.sender());
       Workers.node(factory, lab.receiver());
       factory.start();
-      return new EmbeddedLab(server, conn, lab, factory);
+      return new EmbeddedLab(server, conn, lab, factory, orphaned, controlWorker);
     } catch (IOException | RuntimeException e) {
       if (lab != null) {
         lab.close();
@@ -82,6 +105,16 @@ public final class EmbeddedLab implements AutoCloseable {
   /** The Temporal address in use. */
   public String temporalAddress() {
     return connection.settings().target();
+  }
+
+  /** The faults a previous lab process left applied that this start undid (embedded server only). */
+  public List<String> orphanedFaults() {
+    return orphanedFaults;
+  }
+
+  /** Whether this process runs the control worker. */
+  public boolean controlWorker() {
+    return controlWorker;
   }
 
   /** Whether this process runs the embedded server. */

@@ -51,21 +51,33 @@ public record CommandFaults(
     if (command == null || command.isBlank()) {
       throw new FaultMethodMissingException("fault method '" + name + "' is not set in the topology file");
     }
-    ProcessBuilder pb = new ProcessBuilder(List.of("sh", "-c", command)).redirectErrorStream(true);
+    // Output is discarded, not piped: it is never recorded, and a pipe to drain would block until
+    // the command closes it, so a command that hangs would outlast the timeout below.
+    ProcessBuilder pb = new ProcessBuilder(List.of("sh", "-c", command)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("FEDQUAL_TAG", tag);
     Process p = pb.start();
     p.getOutputStream().close();
-    // Drain output so the child cannot block on a full pipe; it is not recorded.
-    p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("fault method '" + name + "' did not finish within " + TIMEOUT_SECONDS + "s");
+    try {
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        kill(p);
+        throw new IOException("fault method '" + name + "' did not finish within " + TIMEOUT_SECONDS + "s");
+      }
+    } catch (InterruptedException e) {
+      // The activity was cancelled: the command must not outlive it.
+      kill(p);
+      throw e;
     }
     int rc = p.exitValue();
     if (mustSucceed && rc != 0) {
       throw new IOException("fault method '" + name + "' exited " + rc);
     }
     return rc;
+  }
+
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   /** A fault method the topology does not define. */

@@ -25,6 +25,7 @@ import dev.cloudedge.federation.store.EventRecord;
 import dev.cloudedge.federation.store.FederationStore;
 import dev.cloudedge.workflows.qualification.NodeActivities;
 import dev.cloudedge.workflows.qualification.QualificationFailureType;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -259,7 +260,12 @@ public final class NodeActivitiesImpl implements NodeActivities {
   public RuntimeRestart restartRuntime(FaultRequest request) {
     long before = host.runtimeInstanceId();
     try {
-      host.restart();
+      Heartbeating.run("restart eventd on " + host.nodeName(), Heartbeating.OnCancel.FINISH_STEP, () -> {
+        host.restart();
+        return null;
+      });
+    } catch (ActivityCompletionException e) {
+      throw e;
     } catch (Exception e) {
       throw infra("restart eventd on " + host.nodeName(), e);
     }
@@ -279,7 +285,10 @@ public final class NodeActivitiesImpl implements NodeActivities {
   @Override
   public boolean pluginHealthy(String subscription) {
     try {
-      return host.faults().pluginHealthy(subscription);
+      return Heartbeating.run("check plugin of " + subscription, Heartbeating.OnCancel.INTERRUPT,
+          () -> host.faults().pluginHealthy(subscription));
+    } catch (ActivityCompletionException e) {
+      throw e;
     } catch (Exception e) {
       throw infra("check plugin of " + subscription, e);
     }
@@ -473,6 +482,16 @@ public final class NodeActivitiesImpl implements NodeActivities {
 
   @Override
   public SecurityProbeResult securityProbes(SecurityProbeRequest r) {
+    try {
+      return Heartbeating.run("security probes of " + r.endpoint(), Heartbeating.OnCancel.INTERRUPT, () -> runSecurityProbes(r));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw infra("security probes of " + r.endpoint(), e);
+    }
+  }
+
+  private SecurityProbeResult runSecurityProbes(SecurityProbeRequest r) {
     Kinds.EventGroup g = host.config().eventGroup(r.group())
         .orElseThrow(() -> QualificationFailureType.PREFLIGHT.failure("EventGroup " + r.group() + " not configured on " + host.nodeName()));
     Secret key;
@@ -677,7 +696,13 @@ public final class NodeActivitiesImpl implements NodeActivities {
 
   private void fault(String what, FaultStep step) {
     try {
-      step.run();
+      // A fault command may take its 25 s; a cancel lets it finish rather than leave a rule half-applied.
+      Heartbeating.run(what + " on " + host.nodeName(), Heartbeating.OnCancel.FINISH_STEP, () -> {
+        step.run();
+        return null;
+      });
+    } catch (ActivityCompletionException e) {
+      throw e;
     } catch (CommandFaults.FaultMethodMissingException e) {
       throw QualificationFailureType.FAULT_METHOD_MISSING.failure(e.getMessage());
     } catch (Exception e) {

@@ -5,6 +5,7 @@ import dev.cloudedge.cli.ExitCodes;
 import dev.cloudedge.cli.output.OutputOptions;
 import dev.cloudedge.cli.output.OutputFormat;
 import dev.cloudedge.cli.output.Printer;
+import dev.cloudedge.worker.PollerCheck;
 import dev.cloudedge.worker.TemporalConnection;
 import dev.cloudedge.workflows.TaskQueues;
 import dev.cloudedge.workflows.remediation.RemediationActivities.ExecutionOutcome;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -129,6 +131,19 @@ public final class RemediateCommand implements Callable<Integer> {
     }
   }
 
+  /** Warns on stderr when no worker polls the control queue or the node's queue. */
+  static void warnUnpolled(PrintWriter err, TemporalConnection c, String workflowId, String node) {
+    try {
+      for (String w : new PollerCheck(c.client()).warnings(workflowId, TaskQueues.CONTROL, List.of(TaskQueues.node(node)),
+          Duration.ofSeconds(5), "start 'cloudedge worker --control' or 'cloudedge lab up'")) {
+        err.println("warning: " + w);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    err.flush();
+  }
+
   /** {@code remediate run}: start and wait for the result. */
   @Command(name = "run", mixinStandardHelpOptions = true, description = "Start a remediation and wait for its result.")
   static final class Run implements Callable<Integer> {
@@ -146,6 +161,7 @@ public final class RemediateCommand implements Callable<Integer> {
         if (output.format() == OutputFormat.TABLE) {
           printWhere(out, temporal, c, ex.getWorkflowId(), ex.getRunId());
         }
+        warnUnpolled(spec.commandLine().getErr(), c, ex.getWorkflowId(), r.node());
         RemediationResult res;
         try {
           res = c.client().newUntypedWorkflowStub(ex.getWorkflowId(), Optional.of(ex.getRunId()),
@@ -241,6 +257,7 @@ public final class RemediateCommand implements Callable<Integer> {
       try (TemporalConnection c = temporal.connect()) {
         WorkflowExecution ex = start(c, r);
         printWhere(spec.commandLine().getOut(), temporal, c, ex.getWorkflowId(), ex.getRunId());
+        warnUnpolled(spec.commandLine().getErr(), c, ex.getWorkflowId(), r.node());
         awaitDiagnosis(c, ex);
         return ExitCodes.OK;
       }

@@ -47,6 +47,26 @@ public final class Lab implements AutoCloseable {
     return new Lab(l, proxy, receiver, sender);
   }
 
+  /**
+   * Undoes the faults the lab's files still record (a proxy cut in {@code proxy.state}, a test
+   * plugin without execute bits) and returns what it undid. Only for a lab whose Temporal server
+   * was started by this process: an in-memory server that is new has no workflow that could
+   * still restore them, so they would otherwise outlive the process that applied them for good.
+   */
+  public List<String> restoreOrphanedFaults() throws IOException {
+    List<String> undone = new java.util.ArrayList<>();
+    if (proxy.mode() != TcpProxy.Mode.PASS) {
+      undone.add("proxy " + proxy.mode().name().toLowerCase(java.util.Locale.ROOT));
+      proxy.apply(TcpProxy.Mode.PASS, "orphan-restore");
+    }
+    LabFaults plugin = new LabFaults(null, TcpProxy.Mode.REFUSE, layout.plugin());
+    if (!plugin.pluginHealthy(LabLayout.SUBSCRIPTION)) {
+      undone.add("test plugin not executable");
+      plugin.restorePlugin("orphan-restore");
+    }
+    return undone;
+  }
+
   public LabLayout layout() {
     return layout;
   }

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,11 +55,14 @@ public final class TcpProxy implements AutoCloseable {
     this.upstream = upstream;
     this.stateFile = stateFile;
     Mode saved = Mode.PASS;
+    String tag = "startup";
     if (Files.exists(stateFile)) {
-      String s = Files.readString(stateFile, StandardCharsets.UTF_8).trim().split("\\s+")[0];
-      saved = s.isEmpty() ? Mode.PASS : Mode.valueOf(s);
+      String[] s = Files.readString(stateFile, StandardCharsets.UTF_8).trim().split("\\s+", 2);
+      saved = s[0].isEmpty() ? Mode.PASS : Mode.valueOf(s[0]);
+      // Keep the tag of the fault that holds the cut: the state file still names it after a restart.
+      tag = s.length > 1 ? s[1] : tag;
     }
-    apply(saved, "startup");
+    apply(saved, tag);
   }
 
   /** The current mode. */
@@ -73,7 +77,10 @@ public final class TcpProxy implements AutoCloseable {
 
   /** Switches the mode, persisting it first so a crash keeps it; idempotent. */
   public synchronized void apply(Mode next, String tag) throws IOException {
-    Files.writeString(stateFile, next.name() + " " + tag + "\n", StandardCharsets.UTF_8);
+    // Atomically: a process killed mid-write must leave the old rule or the new one, never an empty file.
+    Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+    Files.writeString(tmp, next.name() + " " + tag + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     mode = next;
     // Existing connections never survive a mode change: a cut must cut what is in flight too.
     for (Socket s : open) {

@@ -14,11 +14,18 @@ import java.time.Duration;
 /**
  * Every activity, retry and child-workflow option of the qualification, in one place.
  *
- * <p>Node activities are short and do not heartbeat, so a cancel request could not stop one that is
- * running anyway; on a deadline or cancel they are abandoned (ABANDON) and the workflow goes
- * straight to its compensation, whose restore activities run in a detached scope.
+ * <p>Node reads are short and do not heartbeat; on a deadline or cancel node activities are
+ * abandoned (ABANDON) and the workflow goes straight to its compensation, whose restore activities
+ * run in a detached scope. The long ones (restart, security probes, fault commands and the
+ * rollback's restore and checks) heartbeat every second while they run and have a {@link
+ * #HEARTBEAT} timeout, so a node worker that dies during one is noticed within it and the retry
+ * runs on the restarted worker. Timeouts are not part of a workflow's replayed commands, so
+ * changing them needs no version.
  */
 public final class QualificationOptions {
+  /** Heartbeat timeout of the node activities that heartbeat. */
+  public static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
   private QualificationOptions() {}
 
   private static RetryOptions.Builder retry(int maxAttempts, Duration maxInterval) {
@@ -72,6 +79,7 @@ public final class QualificationOptions {
     return ActivityOptions.newBuilder()
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(Duration.ofSeconds(60))
+        .setHeartbeatTimeout(HEARTBEAT)
         .setRetryOptions(retry(3, Duration.ofSeconds(5)).build())
         .setCancellationType(ActivityCancellationType.ABANDON)
         .setSummary(summary)
@@ -83,6 +91,7 @@ public final class QualificationOptions {
     return ActivityOptions.newBuilder()
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(Duration.ofSeconds(120))
+        .setHeartbeatTimeout(HEARTBEAT)
         .setRetryOptions(retry(2, Duration.ofSeconds(5)).build())
         .setCancellationType(ActivityCancellationType.ABANDON)
         .setSummary(summary)
@@ -97,6 +106,7 @@ public final class QualificationOptions {
     return ActivityOptions.newBuilder()
         .setTaskQueue(taskQueue)
         .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setHeartbeatTimeout(HEARTBEAT)
         .setRetryOptions(retry(0, Duration.ofSeconds(10)).build())
         .setSummary(summary)
         .build();

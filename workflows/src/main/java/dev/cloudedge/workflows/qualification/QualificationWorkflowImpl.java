@@ -47,6 +47,7 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
   private final List<ScenarioOutcome> carried = new ArrayList<>();
   /** Set when this run hands over to a new run instead of finishing. */
   private QualificationRequest next;
+  static final String COUNT_CANCELLED_SCENARIO = "count-cancelled-scenario";
 
   @Override
   public QualificationResult qualify(QualificationRequest request) {
@@ -231,6 +232,19 @@ public class QualificationWorkflowImpl implements QualificationWorkflow {
           if (current[0] != null) {
             // The running scenario compensates and writes its evidence before its promise completes.
             Workflow.await(() -> current[0].isCompleted());
+            // Count it like its evidence file counts in run-metadata.json, so `qualify status`
+            // agrees with it. A cancelled child closes as CANCELED, so its outcome is not in the
+            // promise; what it wrote is known: result fail, a reason naming the cancel. Versioned:
+            // runs recorded before left the cancelled scenario out.
+            if (Workflow.getVersion(COUNT_CANCELLED_SCENARIO, Workflow.DEFAULT_VERSION, 1) >= 1) {
+              if (current[0].getFailure() == null) {
+                outcomes.add(current[0].get());
+              } else if (wasCancelled) {
+                String now = ScenarioWorkflowImpl.iso(Workflow.currentTimeMillis());
+                outcomes.add(new ScenarioOutcome(cycle, scenario, "fail", "cancelled during the scenario", now, now, 0,
+                    List.of(), String.format("cycle-%03d/%s.json", cycle, scenario), "", List.of()));
+              }
+            }
           }
           setDetail(wasCancelled ? "cancelled: finishing evidence" : "finishing evidence");
           EvidenceActivities finish = Workflow.newActivityStub(EvidenceActivities.class,

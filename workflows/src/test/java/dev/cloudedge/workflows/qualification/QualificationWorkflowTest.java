@@ -247,6 +247,12 @@ class QualificationWorkflowTest {
     assertTrue(p.get("faults").get(0).get("rollbackVerified").asBoolean());
     assertTrue(evidence.finished.cancelled());
     assertFalse(evidence.files.containsKey("cycle-001/healthy.json"));
+    // Counted as its evidence file counts in run-metadata.json: one scenario, failed.
+    assertEquals(1, evidence.finished.outcomes().size(), String.valueOf(evidence.finished.outcomes()));
+    QualificationProgress progress = wf.progress();
+    assertEquals(1, progress.completedScenarios(), progress.toString());
+    assertEquals(1, progress.failed(), progress.toString());
+    maybeWriteHistory(client, QualificationWorkflow.workflowId(runId), "qualification-cancelled-history.json");
   }
 
   @Test

@@ -23,6 +23,12 @@ class ReplayTest {
     WorkflowReplayer.replayWorkflowExecutionFromResource("qualification-history-v0.json", QualificationWorkflowImpl.class);
   }
 
+  /** A run cancelled mid-scenario, recorded with version "count-cancelled-scenario" 1. */
+  @Test
+  void cancelledQualificationReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource("qualification-cancelled-history.json", QualificationWorkflowImpl.class);
+  }
+
   @Test
   void scenarioWorkflowReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource("scenario-partition-history.json", ScenarioWorkflowImpl.class);
