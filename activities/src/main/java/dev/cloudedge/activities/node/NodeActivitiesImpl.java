@@ -386,8 +386,14 @@ public final class NodeActivitiesImpl implements NodeActivities {
   public RuntimeRestart stopRuntime(FaultRequest request) {
     long before = host.runtimeInstanceId();
     try {
-      host.stop();
-    } catch (RuntimeException e) {
+      // Heartbeats like restart: the stop drains for up to the shutdown grace and is never cut short.
+      Heartbeating.run("stop eventd on " + host.nodeName(), Heartbeating.OnCancel.FINISH_STEP, () -> {
+        host.stop();
+        return null;
+      });
+    } catch (ActivityCompletionException e) {
+      throw e;
+    } catch (Exception e) {
       throw infra("stop eventd on " + host.nodeName(), e);
     }
     return new RuntimeRestart(before, 0, host.active());
@@ -397,7 +403,12 @@ public final class NodeActivitiesImpl implements NodeActivities {
   public RuntimeRestart startRuntime(FaultRequest request) {
     long before = host.active() ? host.runtimeInstanceId() : 0;
     try {
-      host.start();
+      Heartbeating.run("start eventd on " + host.nodeName(), Heartbeating.OnCancel.FINISH_STEP, () -> {
+        host.start();
+        return null;
+      });
+    } catch (ActivityCompletionException e) {
+      throw e;
     } catch (Exception e) {
       throw infra("start eventd on " + host.nodeName(), e);
     }

@@ -66,6 +66,21 @@ class NodeActivitiesHeartbeatTest {
       instance++;
       restarted = true;
     }
+
+    @Override
+    public void stop() {
+      try {
+        Thread.sleep(restartMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void start() throws Exception {
+      Thread.sleep(restartMillis);
+      instance++;
+    }
   }
 
   @BeforeEach
@@ -95,6 +110,17 @@ class NodeActivitiesHeartbeatTest {
     RuntimeRestart r = stub(node).restartRuntime(new FaultRequest("t"));
     assertNotEquals(r.pidBefore(), r.pidAfter());
     assertTrue(heartbeats.get() >= 2, "heartbeats during a 3.5 s restart: " + heartbeats.get());
+  }
+
+  @Test
+  void aSlowStopAndStartHeartbeatWhileTheyRun() {
+    SlowNode node = new SlowNode(new CommandFaults("", "", "", "", ""), 3500);
+    NodeActivities a = stub(node);
+    a.stopRuntime(new FaultRequest("t"));
+    int afterStop = heartbeats.get();
+    assertTrue(afterStop >= 2, "heartbeats during a 3.5 s stop: " + afterStop);
+    a.startRuntime(new FaultRequest("t"));
+    assertTrue(heartbeats.get() - afterStop >= 2, "heartbeats during a 3.5 s start: " + (heartbeats.get() - afterStop));
   }
 
   @Test

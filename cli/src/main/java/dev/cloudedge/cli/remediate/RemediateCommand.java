@@ -131,17 +131,20 @@ public final class RemediateCommand implements Callable<Integer> {
     }
   }
 
-  /** Warns on stderr when no worker polls the control queue or the node's queue. */
-  static void warnUnpolled(PrintWriter err, TemporalConnection c, String workflowId, String node) {
+  /** Warns on stderr when no worker polls the control queue or the node's queue; true when it warned. */
+  static boolean warnUnpolled(PrintWriter err, TemporalConnection c, String workflowId, String node) {
+    List<String> warnings = List.of();
     try {
-      for (String w : new PollerCheck(c.client()).warnings(workflowId, TaskQueues.CONTROL, List.of(TaskQueues.node(node)),
-          Duration.ofSeconds(5), "start 'cloudedge worker --control' or 'cloudedge lab up'")) {
+      warnings = new PollerCheck(c.client()).warnings(workflowId, TaskQueues.CONTROL, List.of(TaskQueues.node(node)),
+          Duration.ofSeconds(5), "start 'cloudedge worker --control' or 'cloudedge lab up'");
+      for (String w : warnings) {
         err.println("warning: " + w);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     err.flush();
+    return !warnings.isEmpty();
   }
 
   /** {@code remediate run}: start and wait for the result. */
@@ -257,8 +260,10 @@ public final class RemediateCommand implements Callable<Integer> {
       try (TemporalConnection c = temporal.connect()) {
         WorkflowExecution ex = start(c, r);
         printWhere(spec.commandLine().getOut(), temporal, c, ex.getWorkflowId(), ex.getRunId());
-        warnUnpolled(spec.commandLine().getErr(), c, ex.getWorkflowId(), r.node());
-        awaitDiagnosis(c, ex);
+        // With no worker to diagnose, start says so and returns: the run waits for a worker.
+        if (!warnUnpolled(spec.commandLine().getErr(), c, ex.getWorkflowId(), r.node())) {
+          awaitDiagnosis(c, ex);
+        }
         return ExitCodes.OK;
       }
     }
