@@ -17,17 +17,20 @@ import java.util.Map;
  * lives in memory and ends with the process.
  */
 public final class DevServer implements AutoCloseable {
-  private final TestServer.PortBoundTestServer server;
+  private final TestServer.InProcessTestServer server;
+  private final LoopbackGrpcProxy listener;
   private final int port;
 
-  private DevServer(TestServer.PortBoundTestServer server, int port) {
+  private DevServer(TestServer.InProcessTestServer server, LoopbackGrpcProxy listener) {
     this.server = server;
-    this.port = port;
+    this.listener = listener;
+    this.port = listener.port();
   }
 
   /**
-   * Starts the server on {@code port} of every interface the test server binds (it listens on all
-   * addresses; use only on trusted machines) and registers the search attributes.
+   * Starts the server on {@code 127.0.0.1:port} only and registers the search attributes. The
+   * in-memory server runs in process; a gRPC listener on loopback forwards to it (the test server's
+   * own port-bound mode would listen on every interface).
    *
    * @throws IllegalArgumentException when the port is taken
    */
@@ -39,8 +42,15 @@ public final class DevServer implements AutoCloseable {
           + e.getMessage() + ")", e);
     }
     // lockTimeSkipping=true: the test server then runs in real time, like a dev server.
-    TestServer.PortBoundTestServer s = TestServer.createPortBoundServer(port, true);
-    DevServer dev = new DevServer(s, port);
+    TestServer.InProcessTestServer s = TestServer.createServer(true);
+    LoopbackGrpcProxy listener;
+    try {
+      listener = LoopbackGrpcProxy.start(new InetSocketAddress("127.0.0.1", port), s.getChannel());
+    } catch (IOException e) {
+      s.close();
+      throw new IllegalArgumentException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+    }
+    DevServer dev = new DevServer(s, listener);
     dev.registerSearchAttributes();
     return dev;
   }
@@ -66,6 +76,7 @@ public final class DevServer implements AutoCloseable {
 
   @Override
   public void close() {
+    listener.close();
     server.close();
   }
 }
