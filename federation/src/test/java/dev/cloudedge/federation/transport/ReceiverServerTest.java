@@ -97,17 +97,28 @@ class ReceiverServerTest {
 
   @Test
   void tricklingClientIsDisconnectedByTheReadTimeout() throws Exception {
+    // One byte every 200 ms keeps the idle timer (400 ms) happy; the 700 ms read deadline does not.
+    long ms = millisUntilCutWhileTrickling(
+        "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+        "x".repeat(20).getBytes(StandardCharsets.US_ASCII), 200);
+    assertTrue(ms >= 600, "closed after " + ms + " ms");
+  }
+
+  /**
+   * Sends {@code head} at once, then {@code trickle} one byte per {@code gapMillis}; returns when
+   * the server closed the connection, failing when it never did.
+   */
+  private long millisUntilCutWhileTrickling(byte[] head, byte[] trickle, long gapMillis) throws Exception {
     try (Socket s = connect()) {
       OutputStream out = s.getOutputStream();
-      out.write("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(head);
       long start = System.nanoTime();
       boolean closed = false;
-      // One byte every 200 ms keeps the idle timer (400 ms) happy; the 700 ms read deadline does not.
-      for (int i = 0; i < 20 && !closed; i++) {
+      for (int i = 0; i < trickle.length && !closed; i++) {
         try {
-          out.write('x');
+          out.write(trickle[i]);
           out.flush();
-          Thread.sleep(200);
+          Thread.sleep(gapMillis);
         } catch (java.io.IOException e) {
           closed = true;
         }
@@ -121,44 +132,19 @@ class ReceiverServerTest {
         }
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(closed, "a trickling client kept the connection");
-      assertTrue(ms >= 600, "closed after " + ms + " ms");
+      assertTrue(closed, "a trickling client kept the connection for " + ms + " ms");
+      return ms;
     }
   }
 
-  /** A client trickling its headers, one byte at a time, is closed by the deadline from its first byte. */
   @Test
   void tricklingHeadersAreCutByTheDeadlineFromTheFirstByte() throws Exception {
-    try (Socket s = connect()) {
-      OutputStream out = s.getOutputStream();
-      byte[] head = "POST /v1/events HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
-          .getBytes(StandardCharsets.US_ASCII);
-      long start = System.nanoTime();
-      boolean closed = false;
-      for (int i = 0; i < head.length && !closed; i++) {
-        try {
-          out.write(head[i]);
-          out.flush();
-          Thread.sleep(100);
-        } catch (java.io.IOException e) {
-          closed = true;
-        }
-        s.setSoTimeout(1);
-        try {
-          closed |= s.getInputStream().read() < 0;
-        } catch (java.net.SocketTimeoutException e) {
-          // still open
-        } catch (java.io.IOException e) {
-          closed = true;
-        }
-      }
-      long ms = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(closed, "a client trickling its headers kept the connection for " + ms + " ms");
-      assertTrue(ms >= 600 && ms < 3000, "closed after " + ms + " ms");
-    }
+    long ms = millisUntilCutWhileTrickling(new byte[0],
+        "POST /v1/events HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
+            .getBytes(StandardCharsets.US_ASCII), 100);
+    assertTrue(ms >= 600 && ms < 3000, "closed after " + ms + " ms");
   }
 
-  /** Past the cap a connection is answered 503 and closed; once one closes, a new one is served. */
   @Test
   void connectionsPastTheCapGet503AndClose() throws Exception {
     ReceiverServer capped = ReceiverServer.bind(loops, new InetSocketAddress("127.0.0.1", 0), server.state(),

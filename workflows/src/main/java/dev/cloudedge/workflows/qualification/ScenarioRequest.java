@@ -27,6 +27,31 @@ public record ScenarioRequest(
     String senderConfigDigest,
     boolean allowSkip) {
 
+  /** Problems with this request, each naming the field; empty when valid. */
+  public java.util.List<String> problems() {
+    java.util.List<String> p = new java.util.ArrayList<>();
+    try {
+      Scenario.fromWireName(scenario);
+    } catch (IllegalArgumentException e) {
+      p.add(e.getMessage());
+    }
+    if (cycle < 1) {
+      p.add("cycle must be at least 1");
+    }
+    if (durationSeconds < 1) {
+      p.add("durationSeconds must be at least 1");
+    }
+    if (topology == null) {
+      p.add("topology is required");
+    } else {
+      p.addAll(topology.problems());
+    }
+    if (timings == null) {
+      p.add("timings are required");
+    }
+    return p;
+  }
+
   /** A request of histories recorded before {@code --allow-skip} reached the scenarios. */
   public ScenarioRequest(String runId, String commit, int cycle, String scenario, int durationSeconds, String evidenceDir,
       Topology topology, ScenarioTimings timings, String senderConfigDigest) {

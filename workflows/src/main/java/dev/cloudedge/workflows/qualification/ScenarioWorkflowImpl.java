@@ -42,30 +42,11 @@ public class ScenarioWorkflowImpl implements ScenarioWorkflow {
       throw QualificationFailureType.INVALID_REQUEST.failure("scenario request is required");
     }
     this.req = request;
-    List<String> problems = new ArrayList<>();
-    Scenario scenario = null;
-    try {
-      scenario = Scenario.fromWireName(request.scenario());
-    } catch (IllegalArgumentException e) {
-      problems.add(e.getMessage());
-    }
-    if (request.cycle() < 1) {
-      problems.add("cycle must be at least 1");
-    }
-    if (request.durationSeconds() < 1) {
-      problems.add("durationSeconds must be at least 1");
-    }
-    if (request.topology() == null) {
-      problems.add("topology is required");
-    } else {
-      problems.addAll(request.topology().problems());
-    }
-    if (request.timings() == null) {
-      problems.add("timings are required");
-    }
+    List<String> problems = request.problems();
     if (!problems.isEmpty()) {
       throw QualificationFailureType.INVALID_REQUEST.failure(String.join("; ", problems));
     }
+    Scenario scenario = Scenario.fromWireName(request.scenario());
     Workflow.upsertTypedSearchAttributes(
         QualificationSearchAttributes.RUN_ID.valueSet(req.runId()),
         QualificationSearchAttributes.CYCLE.valueSet((long) req.cycle()),

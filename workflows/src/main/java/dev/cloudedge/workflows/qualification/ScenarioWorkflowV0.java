@@ -95,25 +95,11 @@ final class ScenarioWorkflowV0 {
     if (request == null) {
       throw QualificationFailureType.INVALID_REQUEST.failure("scenario request is required");
     }
-    try {
-      scenario = Scenario.fromWireName(request.scenario());
-    } catch (IllegalArgumentException e) {
-      problems.add(e.getMessage());
-    }
-    if (request.cycle() < 1) {
-      problems.add("cycle must be at least 1");
-    }
-    if (request.durationSeconds() < 1) {
-      problems.add("durationSeconds must be at least 1");
-    }
-    if (request.topology() == null) {
-      problems.add("topology is required");
-    } else {
-      problems.addAll(request.topology().problems());
-    }
+    problems.addAll(request.problems());
     if (!problems.isEmpty()) {
       throw QualificationFailureType.INVALID_REQUEST.failure(String.join("; ", problems));
     }
+    scenario = Scenario.fromWireName(request.scenario());
     Workflow.upsertTypedSearchAttributes(
         QualificationSearchAttributes.RUN_ID.valueSet(req.runId()),
         QualificationSearchAttributes.CYCLE.valueSet((long) req.cycle()),
