@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
     description = {"Run the 8-scenario federation qualification as Temporal workflows.",
         "Exit codes: 0 pass, 1 a scenario or evidence gate failed (or cancelled), 2 setup error, 3 incomplete."},
     subcommands = {QualifyCommand.Run.class, QualifyCommand.Start.class, QualifyCommand.Status.class,
-        QualifyCommand.Watch.class, QualifyCommand.Cancel.class})
+        QualifyCommand.Watch.class, QualifyCommand.Cancel.class, QualifyScheduleCommand.class})
 public final class QualifyCommand implements Callable<Integer> {
   /** How long {@code qualify start} waits for its run to take the topology lock. */
   static final java.time.Duration CONFIRM_WITHIN = java.time.Duration.ofSeconds(5);
@@ -44,7 +44,7 @@ public final class QualifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new IllegalArgumentException("qualify requires a subcommand (run, start, status, watch, cancel)");
+    throw new IllegalArgumentException("qualify requires a subcommand (run, start, status, watch, cancel, schedule)");
   }
 
   static TcpProxy.Mode cutMode(String s) {

@@ -10,6 +10,7 @@ import dev.cloudedge.workflows.TaskQueues;
 import dev.cloudedge.workflows.qualification.QualificationWorkflowImpl;
 import dev.cloudedge.workflows.qualification.ScenarioWorkflowImpl;
 import dev.cloudedge.workflows.qualification.TopologyLockWorkflowImpl;
+import dev.cloudedge.workflows.qualification.schedule.QualificationScheduleWorkflowImpl;
 import dev.cloudedge.workflows.provider.ProviderActionWorkflowImpl;
 import dev.cloudedge.workflows.remediation.RemediationControlWorkflowImpl;
 import dev.cloudedge.workflows.remediation.RemediationWorkflowImpl;
@@ -29,7 +30,8 @@ public final class Workers {
   public static Worker control(WorkerFactory factory, Path artifact, String namespace) {
     Worker w = factory.newWorker(TaskQueues.CONTROL, options(factory));
     w.registerWorkflowImplementationTypes(
-        QualificationWorkflowImpl.class, ScenarioWorkflowImpl.class, TopologyLockWorkflowImpl.class);
+        QualificationWorkflowImpl.class, ScenarioWorkflowImpl.class, TopologyLockWorkflowImpl.class,
+        QualificationScheduleWorkflowImpl.class);
     w.registerActivitiesImplementations(new EvidenceActivitiesImpl(artifact, namespace));
     w.registerWorkflowImplementationTypes(RemediationWorkflowImpl.class, RemediationControlWorkflowImpl.class,
         ProviderActionWorkflowImpl.class);

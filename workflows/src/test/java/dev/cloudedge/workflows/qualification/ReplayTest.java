@@ -60,6 +60,18 @@ class ReplayTest {
   }
 
   /**
+   * The schedule workflow: a run that fired on its interval, recorded the verdict and continued as
+   * new; and one that fired on two triggers (the second skipped) and was deleted mid-run.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"qualification-schedule-history.json",
+      "qualification-schedule-skip-history.json"})
+  void qualificationScheduleReplays(String history) throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(history,
+        dev.cloudedge.workflows.qualification.schedule.QualificationScheduleWorkflowImpl.class);
+  }
+
+  /**
    * The negative control: a scenario workflow whose commands differ from the recorded ones (one
    * more timer before the script, as an unversioned edit would add) must fail to replay. Without
    * this the suite could pass by replaying nothing.
