@@ -21,7 +21,7 @@ usage() {
   cat <<'USAGE'
 Usage: cloudedge-federation-qualification.sh --evidence-dir DIR [options]
        cloudedge-federation-qualification.sh          (no flags: all scenarios, one cycle, embedded lab,
-                                                      evidence in evidence/<UTC time>-lab)
+                                                      evidence in evidence/<run id>)
 
   --evidence-dir DIR   where evidence is written (required; use an empty directory per run)
   --cycles N           cycles to run, >= 1 (default 1)
@@ -29,7 +29,8 @@ Usage: cloudedge-federation-qualification.sh --evidence-dir DIR [options]
   --scenarios LIST     comma-separated, in order (default: healthy,partition,ttl-refresh,restart,
                        subscription,config-fault,security,multi-group)
   --allow-skip         metrics (OTel) checks optional (dev only, NOT for release)
-  --commit SHA         commit under test (default: git rev-parse HEAD)
+  --commit SHA         commit under test (default: git rev-parse HEAD of this checkout)
+  --run-id ID          YYYYMMDDTHHMMSSZ-federation-qual (default: now)
   --topology FILE      real hosts (needs TEMPORAL_ADDRESS and node workers on the hosts)
   --lab DIR            a lab started with 'cloudedge lab up --dir DIR' (with TEMPORAL_ADDRESS)
   -h, --help           this help
@@ -45,14 +46,15 @@ if [[ $# -eq 0 ]]; then
   # The project's main job (README): no flags at all runs every scenario once on the embedded lab,
   # with evidence in a fresh directory under evidence/. Any other invocation must name
   # --evidence-dir, as routerd's harness requires.
-  set -- --evidence-dir "$root/evidence/$(date -u +%Y%m%dT%H%M%SZ)-lab"
+  run_id="$(date -u +%Y%m%dT%H%M%SZ)-federation-qual"
+  set -- --evidence-dir "$root/evidence/$run_id" --run-id "$run_id"
   echo "$(basename "$0"): no flags: full qualification on the embedded lab, evidence in ${2}" >&2
 fi
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --allow-skip) args+=("$1"); shift ;;
-    --evidence-dir|--cycles|--duration|--scenarios|--commit)
+    --evidence-dir|--cycles|--duration|--scenarios|--commit|--run-id)
       if [[ $# -lt 2 ]]; then echo "$(basename "$0"): $1 needs a value" >&2; exit 2; fi
       args+=("$1" "$2"); shift 2 ;;
     --topology|--lab)
@@ -64,7 +66,9 @@ done
 
 if [[ ! -f "$root/cli/target/cloudedge.jar" ]]; then
   echo "$(basename "$0"): building cloudedge (mvn -B -q package -DskipTests)..." >&2
-  (cd "$root" && mvn -B -q package -DskipTests) || { echo "$(basename "$0"): build failed" >&2; exit 2; }
+  # Maven 3.8 writes colour resets even in batch mode; strip them so the output stays plain text.
+  (cd "$root" && mvn -B -q package -DskipTests) 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' >&2 \
+    || { echo "$(basename "$0"): build failed" >&2; exit 2; }
 fi
 
 if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then

@@ -72,8 +72,22 @@ public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
   }
 
   public static void main(String[] args) {
+    try {
+      Logging.configure(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("cloudedge: " + e.getMessage());
+      System.exit(ExitCodes.USAGE);
+    }
     System.exit(commandLine().execute(args));
   }
+
+  /**
+   * {@code -v}: logs at INFO instead of WARN. Read by {@link Logging} before the command line is
+   * parsed (loggers must not exist yet); declared here so every command accepts it and lists it.
+   */
+  @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+      description = "Log at INFO instead of WARN (logs go to stderr; CLOUDEDGE_LOG_LEVEL sets any level).")
+  boolean verbose;
 
   /** Reads the version Maven wrote into the jar manifest. */
   static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -29,7 +29,7 @@ public final class HarnessOptions {
   @Option(names = "--commit", paramLabel = "SHA", description = "Commit of the build under test (default: git rev-parse HEAD, with -dirty for a modified tree, else 'unknown').")
   String commit;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: now, YYYYMMDDTHHMMSSZ-federation-qual).")
+  @Option(names = "--run-id", paramLabel = "ID", description = "Run id, YYYYMMDDTHHMMSSZ-federation-qual, e.g. 20261201T020000Z-federation-qual (default: now).")
   String runId;
 
   /** The scenario list: as given (trimmed), or all 8. */
@@ -40,23 +40,39 @@ public final class HarnessOptions {
     return Arrays.stream(String.join(",", scenarios).split(",", -1)).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  /** The commit: the flag, else the working tree's HEAD, else {@code unknown}. */
+  /**
+   * The commit: the flag, else HEAD of the git checkout this CLI was built in (whatever the current
+   * directory), else of the current directory's checkout, else {@code unknown}.
+   */
   String commitOrHead() {
     if (commit != null && !commit.isBlank()) {
       return commit.trim();
     }
+    java.io.File repo = checkoutOfArtifact();
     try {
-      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").directory(repo).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
       if (p.waitFor() != 0 || !out.matches("^[0-9a-f]{40}$")) {
         return "unknown";
       }
       // A build from a modified tree is not the commit: say so in provenance.
-      Process st = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no").redirectErrorStream(true).start();
+      Process st = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no").directory(repo)
+          .redirectErrorStream(true).start();
       String changes = new String(st.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
       return st.waitFor() == 0 && changes.isEmpty() ? out : out + "-dirty";
     } catch (Exception e) {
       return "unknown";
     }
+  }
+
+  /** The git checkout holding the running jar or classes directory; {@code null} (the current directory) when none. */
+  private static java.io.File checkoutOfArtifact() {
+    Path self = dev.cloudedge.worker.Workers.selfArtifact();
+    for (Path p = self; p != null; p = p.getParent()) {
+      if (java.nio.file.Files.exists(p.resolve(".git"))) {
+        return p.toFile();
+      }
+    }
+    return null;
   }
 }

@@ -72,7 +72,8 @@ public final class QualifyCommand implements Callable<Integer> {
   }
 
   static int watch(QualificationService svc, String runId, PrintWriter out, PrintWriter err) throws InterruptedException {
-    QualificationResult r = svc.watch(runId, p -> log(err, progressLine(p)), 2000);
+    // Progress is the command's output (stdout); stderr keeps warnings and logs.
+    QualificationResult r = svc.watch(runId, p -> log(out, progressLine(p)), 2000);
     out.println("run " + r.runId() + ": " + r.verdict().wireName() + " (exit " + r.exitCode() + ") — " + r.reason());
     if (!r.evidenceDir().isEmpty() && r.verdict() != dev.cloudedge.workflows.qualification.Verdict.SETUP_ERROR) {
       out.println("evidence: " + r.evidenceDir() + " (report.md, run-metadata.json, provenance.json, manifest.json)");
@@ -122,7 +123,7 @@ public final class QualifyCommand implements Callable<Integer> {
     @Mixin HarnessOptions harness;
     @Mixin TemporalOptions temporal;
 
-    @Option(names = "--lab-dir", paramLabel = "DIR", description = "Lab directory (default: <tmpdir>/cloudedge-lab-<run-id>; it holds the lab's secrets, keep it out of evidence).")
+    @Option(names = "--lab-dir", paramLabel = "DIR", description = "Lab directory, kept after the run (default: <tmpdir>/cloudedge-lab-<run-id>, removed when the run ends; it holds the lab's secrets, keep it out of evidence).")
     Path labDir;
 
     @Option(names = "--partition-mode", paramLabel = "MODE", defaultValue = "refuse", description = "refuse or drop (default ${DEFAULT-VALUE}).")
@@ -136,15 +137,48 @@ public final class QualifyCommand implements Callable<Integer> {
       QualificationRequest probe = request(harness, flagCheckTopology(), ScenarioTimings.lab());
       Path dir = labDir != null ? labDir
           : Path.of(System.getProperty("java.io.tmpdir"), "cloudedge-lab-" + probe.runId());
-      log(err, "starting the embedded lab in " + dir);
+      log(spec.commandLine().getOut(), "starting the embedded lab in " + dir);
+      // A lab directory of our own holds the run's group keys: it goes when the run ends (or the
+      // process is interrupted); one given with --lab-dir is the operator's and stays.
+      Thread cleanup = labDir != null ? null : new Thread(() -> deleteTree(dir), "lab-dir-cleanup");
+      if (cleanup != null) {
+        Runtime.getRuntime().addShutdownHook(cleanup);
+      }
       try (EmbeddedLab lab = EmbeddedLab.start(temporal.settings(), 0, dir, mode)) {
         LabCommand.Up.print(err, lab, mode);
         QualificationRequest req = new QualificationRequest(probe.runId(), probe.commit(), probe.evidenceDir(), probe.cycles(),
             probe.durationSeconds(), probe.scenarios(), probe.allowSkip(), lab.lab().layout().topology(), ScenarioTimings.lab());
         QualificationService svc = new QualificationService(lab.connection().client());
         String id = svc.start(req);
-        log(err, "started " + id + " (run id " + req.runId() + ")");
+        log(spec.commandLine().getOut(), "started " + id + " (run id " + req.runId() + ")");
         return watch(svc, req.runId(), spec.commandLine().getOut(), err);
+      } finally {
+        if (cleanup != null) {
+          deleteTree(dir);
+          try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+          } catch (IllegalStateException shuttingDown) {
+            // The hook is running or ran already.
+          }
+        }
+      }
+    }
+
+    /** Removes {@code dir} and everything in it; what cannot be removed is left, silently (a temp dir). */
+    static void deleteTree(Path dir) {
+      if (!Files.exists(dir)) {
+        return;
+      }
+      try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+          try {
+            Files.deleteIfExists(p);
+          } catch (java.io.IOException e) {
+            // Best effort: the OS cleans the temp dir eventually.
+          }
+        });
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        // Best effort.
       }
     }
 

@@ -74,6 +74,15 @@ public final class TemporalConnection implements AutoCloseable {
     return client;
   }
 
+  /**
+   * Whether the server is Temporal's Java test server (what {@code server start-dev}, {@code lab up}
+   * and the harness embed): it reports no server version, and it has no web UI.
+   */
+  public boolean embeddedServer() {
+    return stubs.blockingStub().getSystemInfo(io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance())
+        .getServerVersion().isBlank();
+  }
+
   /** The service stubs. */
   public WorkflowServiceStubs stubs() {
     return stubs;

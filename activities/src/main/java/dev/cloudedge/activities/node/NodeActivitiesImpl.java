@@ -16,6 +16,7 @@ import dev.cloudedge.federation.doctor.SloGroupStatus;
 import dev.cloudedge.federation.event.EventCodec;
 import dev.cloudedge.federation.event.FederationEvent;
 import dev.cloudedge.federation.eventd.NodeTuning;
+import dev.cloudedge.federation.log.ExpectedFaults;
 import dev.cloudedge.federation.security.GroupKeys;
 import dev.cloudedge.federation.security.Hmac;
 import dev.cloudedge.federation.security.Secret;
@@ -274,12 +275,15 @@ public final class NodeActivitiesImpl implements NodeActivities {
 
   @Override
   public void breakPlugin(FaultRequest request) {
+    ExpectedFaults.begin(ExpectedFaults.PLUGIN, "the qualification's subscription scenario has made the plugin non-executable"
+        + " (fault " + request.tag() + ")");
     fault("break plugin", () -> host.faults().breakPlugin(request.tag()));
   }
 
   @Override
   public void restorePlugin(FaultRequest request) {
     fault("restore plugin", () -> host.faults().restorePlugin(request.tag()));
+    ExpectedFaults.end(ExpectedFaults.PLUGIN);
   }
 
   @Override

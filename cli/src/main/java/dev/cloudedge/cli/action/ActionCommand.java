@@ -335,9 +335,19 @@ public final class ActionCommand implements Callable<Integer> {
           out.println("action " + n + " dry-run: " + p.status() + (p.message().isEmpty() ? "" : " (" + p.message() + ")"));
           out.println("(preview only — journal lifecycle unchanged; approval not consumed)");
         } else {
-          ActionRecord r = engine.execute(n, "execute", policy).record();
-          out.println("action " + n + " executed: status now " + r.status()
-              + (r.resultMessage().isEmpty() ? "" : " (" + r.resultMessage() + ")"));
+          ActionEngine.ExecuteOutcome o = engine.execute(n, "execute", policy);
+          ActionRecord r = o.record();
+          if (!o.launched()) {
+            // Succeeded is terminal and running belongs to another caller: nothing was run now.
+            out.println("action " + n + " not executed: already " + r.status()
+                + (r.status().equals(dev.cloudedge.federation.provider.ActionStatus.SUCCEEDED)
+                    ? " at " + (r.executedAt() == null ? "-" : GoTime.format(r.executedAt().truncatedTo(
+                        java.time.temporal.ChronoUnit.SECONDS))) + "; an action runs once (rollback undoes it)"
+                    : "; another execution holds it"));
+          } else {
+            out.println("action " + n + " executed: status now " + r.status()
+                + (r.resultMessage().isEmpty() ? "" : " (" + r.resultMessage() + ")"));
+          }
         }
         out.flush();
         return ExitCodes.OK;

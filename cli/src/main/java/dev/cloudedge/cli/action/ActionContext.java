@@ -86,8 +86,8 @@ public final class ActionContext {
     try {
       return Long.parseLong(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("invalid action id \"" + text + "\": strconv.ParseInt: parsing \"" + text
-          + "\": invalid syntax", e);
+      throw new IllegalArgumentException("invalid action id \"" + text + "\": want the number in the ID column of"
+          + " 'cloudedge action list'", e);
     }
   }
 }

@@ -70,6 +70,23 @@ public final class TemporalOptions {
     return TemporalConnection.connect(settings());
   }
 
+  /** Whether a UI base URL was given ({@code --ui-url} or {@code TEMPORAL_UI_URL}). */
+  public boolean uiConfigured() {
+    return uiUrl != null || !System.getenv().getOrDefault("TEMPORAL_UI_URL", "").isBlank();
+  }
+
+  /**
+   * The {@code ui:} line's value: the history page, unless the server is the embedded one and no UI
+   * URL was given (it has no UI), in which case how to get one.
+   */
+  public String uiLine(TemporalConnection c, String workflowId, String runId) {
+    if (!uiConfigured() && c.embeddedServer()) {
+      return "none: the embedded server has no web UI (run a Temporal server with its UI, e.g. 'temporal server start-dev',"
+          + " and point TEMPORAL_ADDRESS at it; docs/temporal-ui.md)";
+    }
+    return uiLink(c.settings(), workflowId, runId);
+  }
+
   /** The UI page of a workflow run's history. */
   public String uiLink(TemporalSettings s, String workflowId, String runId) {
     String base = uiUrl != null ? uiUrl : System.getenv().getOrDefault("TEMPORAL_UI_URL", DEFAULT_UI);

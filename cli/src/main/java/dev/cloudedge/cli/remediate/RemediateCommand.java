@@ -78,7 +78,7 @@ public final class RemediateCommand implements Callable<Integer> {
   static void printWhere(PrintWriter out, TemporalOptions t, TemporalConnection c, String workflowId, String runId) {
     out.println("workflow: " + workflowId);
     out.println("run:      " + (runId == null ? "" : runId));
-    out.println("ui:       " + t.uiLink(c.settings(), workflowId, runId));
+    out.println("ui:       " + t.uiLine(c, workflowId, runId));
     out.flush();
   }
 

@@ -147,7 +147,11 @@ class ActionCommandTest {
     assertEquals(0, exec.code(), exec.err());
     assertEquals("action 1 executed: status now succeeded (faked assign-secondary-ip)\n", exec.out());
     long launches = Files.readAllLines(calls).size();
-    assertEquals(exec.out(), run("action", "execute", "1", "--approved", "--config", config.toString()).out());
+    // A second execute runs nothing and says so (succeeded is terminal).
+    Run again = run("action", "execute", "1", "--approved", "--config", config.toString());
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().matches("action 1 not executed: already succeeded at \\d{4}-\\d\\d-\\d\\dT\\S+Z; an action runs once "
+        + "\\(rollback undoes it\\)\n"), again.out());
     assertEquals(launches, Files.readAllLines(calls).size());
 
     Run show = run("action", "show", "1");
@@ -176,7 +180,7 @@ class ActionCommandTest {
         audit.out());
     Run bad = run("action", "show", "x");
     assertEquals(2, bad.code());
-    assertEquals("cloudedge: invalid action id \"x\": strconv.ParseInt: parsing \"x\": invalid syntax\n", bad.err());
+    assertEquals("cloudedge: invalid action id \"x\": want the number in the ID column of 'cloudedge action list'\n", bad.err());
     assertEquals("cloudedge: action 7 not found\n", run("action", "show", "7").err());
     Run missingDb = run("action", "list", "--state-file", tmp.resolve("nope.db").toString());
     assertEquals(2, missingDb.code());

@@ -26,8 +26,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,9 +99,8 @@ class RemediateCommandLabTest {
         assertEquals(0, start.code(), start.err());
         String wfId = RemediationWorkflow.workflowId(LabLayout.SENDER, LabLayout.GROUP_A, "cli-e2e");
         assertTrue(start.out().contains("workflow: " + wfId), start.out());
-        Matcher ui = Pattern.compile("ui:\\s+(\\S+)").matcher(start.out());
-        assertTrue(ui.find(), start.out());
-        assertTrue(ui.group(1).startsWith("http://localhost:8233/namespaces/default/workflows/remediation%2F"), ui.group(1));
+        // The embedded server has no web UI: no link to a page that is not there, but how to get one.
+        assertTrue(start.out().contains("ui:       none: the embedded server has no web UI"), start.out());
 
         long deadline = System.nanoTime() + 30_000_000_000L;
         Run status;

@@ -126,7 +126,7 @@ public final class EventdRuntime implements AutoCloseable {
       this.receiverState = st;
       this.receiver = server;
       this.bindAddress = address;
-      LOG.info("eventd: listening on {} group={} node={}", ReceiverServer.hostPort(server.address()), group, nodeName);
+      LOG.debug("eventd: listening on {} group={} node={}", ReceiverServer.hostPort(server.address()), group, nodeName);
     }
 
     void schedule() {
@@ -268,7 +268,7 @@ public final class EventdRuntime implements AutoCloseable {
     }
     if (adminAddr != null) {
       admin = MetricsServer.bind(loops, adminAddr, telemetry.prometheus());
-      LOG.info("eventd: metrics on http://{}/metrics", ReceiverServer.hostPort(admin.address()));
+      LOG.debug("eventd: metrics on http://{}/metrics", ReceiverServer.hostPort(admin.address()));
     }
     for (GroupHost h : groups.values()) {
       h.schedule();

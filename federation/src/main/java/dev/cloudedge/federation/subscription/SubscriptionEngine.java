@@ -359,7 +359,13 @@ public final class SubscriptionEngine implements AutoCloseable {
     });
     pluginRuns.complete(runId, "failed", outcome, error, done);
     setStatus(sub, SubscriptionStatus.DEGRADED, batch.size(), error);
-    LOG.warn("subscription {}: {} event(s) failed: {}", sub.name(), batch.size(), error);
+    java.util.Optional<String> expected = dev.cloudedge.federation.log.ExpectedFaults.active(
+        dev.cloudedge.federation.log.ExpectedFaults.PLUGIN);
+    if (expected.isPresent()) {
+      LOG.info("subscription {}: {} event(s) failed, as expected while {}: {}", sub.name(), batch.size(), expected.get(), error);
+    } else {
+      LOG.warn("subscription {}: {} event(s) failed: {}", sub.name(), batch.size(), error);
+    }
   }
 
   private void setStatus(Kinds.EventSubscription sub, String phase, int matched, String message) {
