@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       CommandLine.HelpCommand.class,
       FederationCommand.class,
       ValidateCommand.class,
+      StateCommand.class,
       EventdCommand.class,
       DoctorCommand.class,
       PluginCommand.class,

@@ -51,7 +51,7 @@ public final class DynamicCommand implements Callable<Integer> {
       var cfg = config.load();
       Instant now = CliSettings.of(spec).clock().instant();
       EffectiveDynamicConfig eff;
-      try (FederationStore store = state.openExisting()) {
+      try (FederationStore store = state.openReadOnly()) {
         eff = EffectiveDynamicConfig.render(new DynamicConfigStore(store).list(false, now), cfg);
       }
       PrintWriter out = spec.commandLine().getOut();

@@ -43,7 +43,7 @@ public final class FederationDeliveriesSummaryCommand implements Callable<Intege
   public Integer call() {
     long now = CliSettings.of(spec).clock().instant().getEpochSecond();
     List<DeliverySummary> rows;
-    try (FederationStore store = state.openExisting()) {
+    try (FederationStore store = state.openReadOnly()) {
       rows = store.deliverySummary(GoText.trimSpace(group), GoText.trimSpace(peer), GoText.trimSpace(type),
           includeExpired, now);
     }

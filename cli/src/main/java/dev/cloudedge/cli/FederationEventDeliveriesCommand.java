@@ -46,7 +46,7 @@ public final class FederationEventDeliveriesCommand implements Callable<Integer>
           "invalid --status \"" + status + "\": must be one of pending, delivered, failed");
     }
     List<DeliveryRecord> rows;
-    try (FederationStore store = state.openExisting()) {
+    try (FederationStore store = state.openReadOnly()) {
       rows = store.listDeliveriesFiltered(GoText.trimSpace(group), GoText.trimSpace(eventId),
           GoText.trimSpace(peer), st);
     }

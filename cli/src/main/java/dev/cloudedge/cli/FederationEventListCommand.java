@@ -36,7 +36,7 @@ public final class FederationEventListCommand implements Callable<Integer> {
   public Integer call() {
     long now = CliSettings.of(spec).clock().instant().getEpochSecond();
     List<EventRecord> rows;
-    try (FederationStore store = state.openExisting()) {
+    try (FederationStore store = state.openReadOnly()) {
       rows = store.listEvents(GoText.trimSpace(group), includeExpired, now);
     }
     if (output.format() == OutputFormat.TABLE) {

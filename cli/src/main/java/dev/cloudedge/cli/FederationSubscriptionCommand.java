@@ -58,7 +58,7 @@ public final class FederationSubscriptionCommand implements Callable<Integer> {
         sub = "EventSubscription/" + sub;
       }
       List<SubscriptionRun> rows;
-      try (FederationStore store = state.openExisting()) {
+      try (FederationStore store = state.openReadOnly()) {
         rows = new SubscriptionRunStore(store).list(sub, st);
       }
       Printer.rows(spec.commandLine().getOut(), output.format(), rows, List.of(

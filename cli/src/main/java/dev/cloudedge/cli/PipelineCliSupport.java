@@ -14,12 +14,13 @@ public final class PipelineCliSupport {
   private PipelineCliSupport() {}
 
   /**
-   * Opens an existing state file for reading (an optional {@code --state-file}, so not the shared
-   * mixin, whose default would always name a file): a read command never creates one.
+   * Opens an existing state file read-only (an optional {@code --state-file}, so not the shared
+   * mixin, whose default would always name a file): a read command never creates, migrates or
+   * changes one.
    *
    * @throws IllegalArgumentException naming the file when it is missing or unreadable
    */
-  static FederationStore openExisting(Path stateFile) {
+  static FederationStore openReadOnly(Path stateFile) {
     if (stateFile == null) {
       throw new IllegalArgumentException("--state-file is required");
     }
@@ -27,7 +28,7 @@ public final class PipelineCliSupport {
       throw new IllegalArgumentException("state file " + stateFile + " does not exist");
     }
     try {
-      return FederationStore.open(stateFile);
+      return FederationStore.openReadOnly(stateFile);
     } catch (StoreException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

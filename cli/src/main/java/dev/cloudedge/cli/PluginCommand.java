@@ -69,7 +69,7 @@ public final class PluginCommand implements Callable<Integer> {
     public Integer call() {
       FederationConfig cfg = PipelineCliSupport.loadConfig(config);
       List<PluginRow> rows = new ArrayList<>();
-      FederationStore store = stateFile == null ? null : PipelineCliSupport.openExisting(stateFile);
+      FederationStore store = stateFile == null ? null : PipelineCliSupport.openReadOnly(stateFile);
       try {
         PluginRunStore runs = store == null ? null : new PluginRunStore(store);
         for (BundledPlugins.Bundled b : BundledPlugins.ALL) {

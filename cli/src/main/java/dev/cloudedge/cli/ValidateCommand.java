@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cloudedge validate --config FILE...}: loads the files and checks every resource with
- * routerd's rules. Prints every problem (not just the first) with where it was written and exits
+ * routerd's rules and CloudEdge's strict ones (no empty file, no unknown Kind, no reference to a
+ * resource that does not exist). Prints every problem (not just the first) with where it was written and exits
  * 2, or prints a one-line summary and exits 0.
  */
 @Command(
@@ -32,7 +33,7 @@ public final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     FederationConfig cfg = config.load();
-    List<ConfigProblem> problems = new ConfigValidator().validate(cfg);
+    List<ConfigProblem> problems = new ConfigValidator().validateStrict(cfg);
     if (!problems.isEmpty()) {
       PrintWriter err = spec.commandLine().getErr();
       for (ConfigProblem p : problems) {

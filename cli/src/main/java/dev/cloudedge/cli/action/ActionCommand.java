@@ -121,7 +121,7 @@ public final class ActionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (FederationStore store = state.openExisting()) {
+      try (FederationStore store = state.openReadOnly()) {
         Printer.rows(out(spec), output.format(), new ActionJournal(store).list(status, provider), COLUMNS);
       }
       return ExitCodes.OK;
@@ -144,7 +144,7 @@ public final class ActionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (FederationStore store = state.openExisting()) {
+      try (FederationStore store = state.openReadOnly()) {
         ActionJournal j = new ActionJournal(store);
         if (audit) {
           Printer.rows(out(spec), output.format(), j.audit(auditId), List.of(
@@ -175,7 +175,7 @@ public final class ActionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       long n = ActionContext.id(id);
-      try (FederationStore store = state.openExisting()) {
+      try (FederationStore store = state.openReadOnly()) {
         ActionRecord r = new ActionJournal(store).get(n).orElse(null);
         if (r == null) {
           return refused(spec, new IllegalStateException("action " + n + " not found"));

@@ -44,7 +44,7 @@ public final class ActionPlansCommand implements Callable<Integer> {
     var cfg = PipelineCliSupport.loadConfig(config);
     List<EffectiveDynamicConfig.SourcedPlan> plans;
     Instant now = CliSettings.of(spec).clock().instant();
-    try (FederationStore store = state.openExisting()) {
+    try (FederationStore store = state.openReadOnly()) {
       plans = EffectiveDynamicConfig.render(new DynamicConfigStore(store).list(false, now), cfg)
           .actionPlans();
     }

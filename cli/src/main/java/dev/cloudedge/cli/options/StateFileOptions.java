@@ -55,4 +55,23 @@ public final class StateFileOptions {
     }
     return open();
   }
+
+  /**
+   * Opens an existing state file read-only, for commands that only read: the file is neither
+   * created nor migrated nor changed in any byte (see {@link FederationStore#openReadOnly}).
+   *
+   * @throws IllegalArgumentException naming the file when it is missing or cannot be read
+   */
+  public FederationStore openReadOnly() {
+    Path p = path();
+    if (!Files.exists(p)) {
+      throw new IllegalArgumentException("state file " + p + " does not exist (use --state-file or $"
+          + CliSettings.STATE_FILE_ENV + ")");
+    }
+    try {
+      return FederationStore.openReadOnly(p);
+    } catch (StoreException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
 }

@@ -74,7 +74,7 @@ public final class ConfigLoader {
           }
           int i = 0;
           for (JsonNode r : list) {
-            out.add(toResource(r, where + " spec.resources[" + i + "]"));
+            out.add(toResource(r, where + ROUTER_RESOURCES + i + "]"));
             i++;
           }
         } else {
@@ -116,6 +116,13 @@ public final class ConfigLoader {
     }
     return sb.length() == 0 ? msg.strip() : sb.toString();
   }
+
+  /** Whether the resource was listed under a routerd {@code Router} document's {@code spec.resources}. */
+  static boolean inRouterDocument(Resource r) {
+    return r.origin().contains(ROUTER_RESOURCES);
+  }
+
+  private static final String ROUTER_RESOURCES = " spec.resources[";
 
   private static Resource toResource(JsonNode r, String where) throws ConfigException {
     if (!r.isObject()) {

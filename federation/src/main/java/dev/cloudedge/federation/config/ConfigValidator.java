@@ -12,7 +12,8 @@ import java.util.Set;
  * Validates a config with routerd's rules and messages (wire reference §7, doctor reference §1.3),
  * reporting every problem instead of stopping at the first. Per-resource rules run first, then
  * the cross-resource rules in routerd's order (FederationSLO references, then EventGroup auth).
- * Unknown Kinds (the rest of a routerd Router config) are accepted untouched.
+ * Unknown Kinds (the rest of a routerd Router config) are accepted untouched; {@link
+ * #validateStrict} adds what {@code cloudedge validate} also refuses.
  */
 public final class ConfigValidator {
 
@@ -93,6 +94,17 @@ public final class ConfigValidator {
     for (CrossRule c : crossRules) {
       c.validate(config, problems);
     }
+    return problems;
+  }
+
+  /**
+   * {@link #validate} plus CloudEdge's strict checks (what {@code cloudedge validate} reports):
+   * a file without resources, an unknown Kind (outside the routerd API groups of a routerd {@code
+   * Router} document), and a groupRef, pluginRef or EventNode name that names no resource.
+   */
+  public List<ConfigProblem> validateStrict(FederationConfig config) {
+    List<ConfigProblem> problems = validate(config);
+    StrictRules.check(config, kinds(), problems);
     return problems;
   }
 }

@@ -304,6 +304,7 @@ public final class EventdRuntime implements AutoCloseable {
   }
 
   private void startGroup(Kinds.EventGroup g, GroupKeys keys, FederationConfig config) {
+    primeMetrics(g, config);
     GroupHost h = new GroupHost(g, keys, config);
     groups.put(g.name(), h);
     InetSocketAddress addr = listenAddress(g);
@@ -333,6 +334,16 @@ public final class EventdRuntime implements AutoCloseable {
       a = a.substring(1, a.length() - 1);
     }
     return a.isEmpty() ? "127.0.0.1" : a;
+  }
+
+  /** Exports the group's series known from the config at zero, before any traffic (see EventdMetrics#prime). */
+  private void primeMetrics(Kinds.EventGroup g, FederationConfig config) {
+    List<dev.cloudedge.federation.metrics.EventdMetrics.PeerSeries> peers = new ArrayList<>();
+    for (Kinds.EventPeer p : config.peersOf(g.name())) {
+      peers.add(new dev.cloudedge.federation.metrics.EventdMetrics.PeerSeries(p.nodeName(),
+          p.spec().types().stream().map(GoText::trimSpace).filter(t -> !t.isEmpty()).toList()));
+    }
+    telemetry.metrics().prime(g.name(), peers);
   }
 
   private Outbox.Settings outboxSettings(Kinds.EventGroup g, GroupKeys keys, FederationConfig config) {
@@ -579,6 +590,7 @@ public final class EventdRuntime implements AutoCloseable {
         }
         h.nodeName = g.nodeName();
         h.retention = retentionOf(g);
+        primeMetrics(g, config);
         h.outbox.update(outboxSettings(g, k, config));
         InetSocketAddress want = listenAddress(g);
         ReceiverSettings rs = h.receiverSettings(g, k);

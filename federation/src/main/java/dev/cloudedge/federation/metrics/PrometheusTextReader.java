@@ -43,13 +43,21 @@ public final class PrometheusTextReader implements MetricReader {
     return registration.collectAllMetrics();
   }
 
+  /** Histogram series to show at zero until the SDK has a point for them. */
+  private volatile java.util.function.Supplier<List<EventdMetrics.ZeroHistogram>> zeroHistograms = List::of;
+
+  /** Declares the histogram series exported at zero until their first record. */
+  public void zeroHistograms(java.util.function.Supplier<List<EventdMetrics.ZeroHistogram>> source) {
+    this.zeroHistograms = java.util.Objects.requireNonNull(source, "source");
+  }
+
   /** The current data rendered as Prometheus text, metrics sorted by name. */
   public String scrape() {
-    List<MetricData> metrics = new ArrayList<>(collect());
-    metrics.sort(Comparator.comparing(MetricData::getName));
-    StringBuilder sb = new StringBuilder(4096);
-    for (MetricData m : metrics) {
+    java.util.TreeMap<String, StringBuilder> sections = new java.util.TreeMap<>();
+    Map<String, java.util.Set<Attributes>> histogramSeries = new java.util.HashMap<>();
+    for (MetricData m : collect()) {
       String name = sanitize(m.getName());
+      StringBuilder sb = sections.computeIfAbsent(name, n -> new StringBuilder(512));
       switch (m.getType()) {
         case LONG_SUM -> {
           header(sb, name, m.getDescription(), m.getLongSumData().isMonotonic() ? "counter" : "gauge");
@@ -77,17 +85,10 @@ public final class PrometheusTextReader implements MetricReader {
         }
         case HISTOGRAM -> {
           header(sb, name, m.getDescription(), "histogram");
+          java.util.Set<Attributes> seen = histogramSeries.computeIfAbsent(name, n -> new java.util.HashSet<>());
           for (HistogramPointData p : m.getHistogramData().getPoints()) {
-            List<Double> bounds = p.getBoundaries();
-            List<Long> counts = p.getCounts();
-            long cumulative = 0;
-            for (int i = 0; i < bounds.size(); i++) {
-              cumulative += counts.get(i);
-              sample(sb, name + "_bucket", p.getAttributes(), number(bounds.get(i)), Long.toString(cumulative));
-            }
-            sample(sb, name + "_bucket", p.getAttributes(), "+Inf", Long.toString(p.getCount()));
-            sample(sb, name + "_sum", p.getAttributes(), null, number(p.getSum()));
-            sample(sb, name + "_count", p.getAttributes(), null, Long.toString(p.getCount()));
+            seen.add(p.getAttributes());
+            histogram(sb, name, p.getAttributes(), p.getBoundaries(), p.getCounts(), p.getSum(), p.getCount());
           }
         }
         default -> {
@@ -95,7 +96,34 @@ public final class PrometheusTextReader implements MetricReader {
         }
       }
     }
-    return sb.toString();
+    for (EventdMetrics.ZeroHistogram z : zeroHistograms.get()) {
+      String name = sanitize(z.name());
+      java.util.Set<Attributes> seen = histogramSeries.computeIfAbsent(name, n -> new java.util.HashSet<>());
+      if (!seen.add(z.attributes())) {
+        continue;
+      }
+      StringBuilder sb = sections.computeIfAbsent(name, n -> {
+        StringBuilder h = new StringBuilder(512);
+        header(h, name, z.description(), "histogram");
+        return h;
+      });
+      histogram(sb, name, z.attributes(), z.bounds(), java.util.Collections.nCopies(z.bounds().size() + 1, 0L), 0, 0);
+    }
+    StringBuilder out = new StringBuilder(4096);
+    sections.values().forEach(out::append);
+    return out.toString();
+  }
+
+  private static void histogram(StringBuilder sb, String name, Attributes attrs, List<Double> bounds, List<Long> counts,
+      double sum, long count) {
+    long cumulative = 0;
+    for (int i = 0; i < bounds.size(); i++) {
+      cumulative += counts.get(i);
+      sample(sb, name + "_bucket", attrs, number(bounds.get(i)), Long.toString(cumulative));
+    }
+    sample(sb, name + "_bucket", attrs, "+Inf", Long.toString(count));
+    sample(sb, name + "_sum", attrs, null, number(sum));
+    sample(sb, name + "_count", attrs, null, Long.toString(count));
   }
 
   private static void header(StringBuilder sb, String name, String help, String type) {

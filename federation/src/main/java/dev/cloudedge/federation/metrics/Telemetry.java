@@ -38,6 +38,7 @@ public final class Telemetry implements AutoCloseable {
     this.provider = provider;
     this.prometheus = prometheus;
     this.metrics = new EventdMetrics(provider);
+    prometheus.zeroHistograms(metrics::zeroHistograms);
     this.otlp = otlp;
   }
 

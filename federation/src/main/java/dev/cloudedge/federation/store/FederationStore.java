@@ -46,11 +46,13 @@ public final class FederationStore implements AutoCloseable {
 
   private final Path path;
   private final Connection conn;
+  private final boolean readOnly;
   private final ReentrantLock lock = new ReentrantLock();
 
-  private FederationStore(Path path, Connection conn) {
+  private FederationStore(Path path, Connection conn, boolean readOnly) {
     this.path = path;
     this.conn = conn;
+    this.readOnly = readOnly;
   }
 
   /** How long a writer waits for another process's write lock before it reports the store busy. */
@@ -68,6 +70,10 @@ public final class FederationStore implements AutoCloseable {
    *     is not writable
    */
   public static FederationStore open(Path path, Durability durability) {
+    return open(path, durability, new ArrayList<>());
+  }
+
+  private static FederationStore open(Path path, Durability durability, List<Schema.Migration> applied) {
     Objects.requireNonNull(path, "path");
     Path abs = path.toAbsolutePath();
     try {
@@ -102,11 +108,111 @@ public final class FederationStore implements AutoCloseable {
           rs.next();
         }
       }
-      Schema.migrate(c);
-      return new FederationStore(path, c);
+      applied.addAll(Schema.migrate(c));
+      return new FederationStore(path, c, false);
     } catch (SQLException e) {
       closeQuietly(c);
       throw new StoreException("open state store " + path + ": " + describe(e), e);
+    }
+  }
+
+  /**
+   * Opens an existing state file for reading only, for the commands that only read: SQLite opens it
+   * {@code SQLITE_OPEN_READONLY} with {@code query_only}, sets no pragma that persists and runs no
+   * migration, so the file's bytes and schema stay exactly as they were (a routerd file stays a
+   * routerd file). Tables and columns that only a migration would add read as absent: an empty
+   * table, a column holding its default (see {@link Schema#overlayMissing}). Any write through the
+   * returned store fails.
+   *
+   * @throws StoreException naming the file when it does not exist, is a directory, is not a SQLite
+   *     database or cannot be read
+   */
+  public static FederationStore openReadOnly(Path path) {
+    Objects.requireNonNull(path, "path");
+    Path abs = path.toAbsolutePath();
+    if (!Files.exists(abs)) {
+      throw new StoreException("open state store " + path + ": file does not exist");
+    }
+    if (Files.isDirectory(abs)) {
+      throw new StoreException("open state store " + path + ": is a directory, not a SQLite database");
+    }
+    if (!Files.isReadable(abs)) {
+      throw new StoreException("open state store " + path + ": permission denied");
+    }
+    Connection c = null;
+    try {
+      org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+      config.setReadOnly(true);
+      config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+      c = DriverManager.getConnection("jdbc:sqlite:" + abs, config.toProperties());
+      Schema.overlayMissing(c);
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA query_only = 1");
+      }
+      return new FederationStore(path, c, true);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw new StoreException("open state store " + path + ": " + describe(e), e);
+    }
+  }
+
+  /**
+   * What {@link #migrate(Path)} changed.
+   *
+   * @param applied the migrations applied, as {@code "<version> <description>"}, oldest first
+   * @param addedTables tables the file did not have before
+   * @param addedColumns columns added to tables the file had, as {@code table.column}
+   * @param schemaVersion the schema version after the run
+   */
+  public record MigrationReport(List<String> applied, List<String> addedTables, List<String> addedColumns,
+      int schemaVersion) {
+    public MigrationReport {
+      applied = List.copyOf(applied);
+      addedTables = List.copyOf(addedTables);
+      addedColumns = List.copyOf(addedColumns);
+    }
+
+    /** Whether the file was already up to date. */
+    public boolean nothingToDo() {
+      return applied.isEmpty() && addedTables.isEmpty() && addedColumns.isEmpty();
+    }
+  }
+
+  /**
+   * Migrates an existing state file explicitly (what eventd and writers do when they open it) and
+   * reports what changed. A second run finds nothing to do.
+   *
+   * @throws StoreException naming the file when it does not exist or cannot be migrated
+   */
+  public static MigrationReport migrate(Path path) {
+    Objects.requireNonNull(path, "path");
+    if (!Files.isRegularFile(path.toAbsolutePath())) {
+      throw new StoreException("migrate state store " + path + ": "
+          + (Files.isDirectory(path) ? "is a directory, not a SQLite database" : "file does not exist"));
+    }
+    Map<String, Schema.Table> before;
+    try (FederationStore ro = openReadOnly(path)) {
+      before = ro.withConnection(Schema::tables);
+    }
+    List<Schema.Migration> migrations = new ArrayList<>();
+    try (FederationStore rw = open(path, Durability.FULL, migrations)) {
+      Map<String, Schema.Table> after = rw.withConnection(Schema::tables);
+      List<String> applied = migrations.stream().map(m -> m.version() + " " + m.description()).toList();
+      List<String> tables = new ArrayList<>();
+      List<String> columns = new ArrayList<>();
+      for (Map.Entry<String, Schema.Table> t : after.entrySet()) {
+        Schema.Table old = before.get(t.getKey());
+        if (old == null) {
+          tables.add(t.getKey());
+          continue;
+        }
+        for (Schema.Column col : t.getValue().columns()) {
+          if (old.columns().stream().noneMatch(o -> o.name().equalsIgnoreCase(col.name()))) {
+            columns.add(t.getKey() + "." + col.name());
+          }
+        }
+      }
+      return new MigrationReport(applied, tables, columns, rw.schemaVersion());
     }
   }
 
@@ -135,6 +241,11 @@ public final class FederationStore implements AutoCloseable {
         // Already failing; the original error is the one worth reporting.
       }
     }
+  }
+
+  /** Whether this store was opened with {@link #openReadOnly}. */
+  public boolean readOnly() {
+    return readOnly;
   }
 
   /** The state file this store was opened on. */

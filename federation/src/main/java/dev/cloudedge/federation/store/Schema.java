@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Versioned, re-runnable schema migrations. Table and column names are routerd's (reference §4.2),
@@ -170,8 +173,9 @@ final class Schema {
 
   private Schema() {}
 
-  /** Applies every migration not yet recorded, each in its own transaction. */
-  static void migrate(Connection c) throws SQLException {
+  /** Applies every migration not yet recorded, each in its own transaction; returns those applied. */
+  static List<Migration> migrate(Connection c) throws SQLException {
+    List<Migration> applied = new ArrayList<>();
     exec(c, """
         CREATE TABLE IF NOT EXISTS cloudedge_schema_migrations (
           version INTEGER PRIMARY KEY,
@@ -199,6 +203,7 @@ final class Schema {
           ps.executeUpdate();
         }
         c.commit();
+        applied.add(m);
       } catch (SQLException e) {
         c.rollback();
         throw new SQLException("schema migration " + m.version() + " (" + m.description() + "): " + e.getMessage(), e);
@@ -206,6 +211,100 @@ final class Schema {
         c.setAutoCommit(auto);
       }
     }
+    return applied;
+  }
+
+  /** One column as {@code PRAGMA table_info} reports it: name and default expression (null: none). */
+  record Column(String name, String defaultValue) {}
+
+  /**
+   * One table of a schema: its {@code CREATE TABLE} text and its columns in order.
+   *
+   * @param sql the table's statement as {@code sqlite_master} stores it
+   * @param columns the table's columns, in table order
+   */
+  record Table(String sql, List<Column> columns) {}
+
+  /** The tables of the {@code main} database, by name, in {@code sqlite_master} order. */
+  static Map<String, Table> tables(Connection c) throws SQLException {
+    Map<String, Table> out = new LinkedHashMap<>();
+    List<String[]> names = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
+      while (rs.next()) {
+        names.add(new String[] {rs.getString(1), rs.getString(2)});
+      }
+    }
+    for (String[] n : names) {
+      List<Column> cols = new ArrayList<>();
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("PRAGMA main.table_info(" + quote(n[0]) + ")")) {
+        while (rs.next()) {
+          cols.add(new Column(rs.getString("name"), rs.getString("dflt_value")));
+        }
+      }
+      out.put(n[0], new Table(n[1], List.copyOf(cols)));
+    }
+    return out;
+  }
+
+  /** The schema every migration produces, computed once on an in-memory database. */
+  private static Map<String, Table> expected;
+
+  static synchronized Map<String, Table> expected() throws SQLException {
+    if (expected == null) {
+      try (Connection mem = java.sql.DriverManager.getConnection("jdbc:sqlite::memory:")) {
+        migrate(mem);
+        expected = Map.copyOf(tables(mem));
+      }
+    }
+    return expected;
+  }
+
+  /**
+   * Lets a read-only connection query a state file that was never migrated (routerd's, or one
+   * from an older CloudEdge) as if it had been, without writing a byte to it. A table the file
+   * lacks gets an empty {@code TEMP} table of the same name; a table that lacks some of our columns
+   * gets a {@code TEMP} view of the same name adding them with their default (NULL when none).
+   * SQLite resolves an unqualified name in {@code temp} before {@code main}, so every query of the
+   * stores reads through the overlay, and the temp database never touches the file.
+   *
+   * @return the overlaid names ({@code table} or {@code table.column}), empty for an up-to-date file
+   */
+  static List<String> overlayMissing(Connection c) throws SQLException {
+    Map<String, Table> have = tables(c);
+    List<String> overlaid = new ArrayList<>();
+    for (Map.Entry<String, Table> want : expected().entrySet()) {
+      String name = want.getKey();
+      Table present = have.get(name);
+      if (present == null) {
+        String sql = want.getValue().sql();
+        if (!sql.regionMatches(true, 0, "CREATE TABLE ", 0, 13)) {
+          throw new SQLException("unexpected table definition for " + name + ": " + sql);
+        }
+        exec(c, "CREATE TEMP TABLE " + sql.substring(13));
+        overlaid.add(name);
+        continue;
+      }
+      StringBuilder extra = new StringBuilder();
+      for (Column col : want.getValue().columns()) {
+        boolean found = present.columns().stream().anyMatch(p -> p.name().equalsIgnoreCase(col.name()));
+        if (!found) {
+          extra.append(", ").append(col.defaultValue() == null ? "NULL" : col.defaultValue())
+              .append(" AS ").append(quote(col.name()));
+          overlaid.add(name + "." + col.name());
+        }
+      }
+      if (extra.length() > 0) {
+        exec(c, "CREATE TEMP VIEW " + quote(name) + " AS SELECT *" + extra + " FROM main." + quote(name));
+      }
+    }
+    return overlaid;
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
   /** The highest applied migration version. */

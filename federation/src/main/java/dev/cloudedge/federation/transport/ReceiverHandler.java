@@ -93,6 +93,10 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
   }
 
   private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (req.decoderResult().cause() instanceof ReceiverCodec.MalformedRequest bad) {
+      malformed(ctx, bad);
+      return;
+    }
     String path = path(req.uri());
     if (path.equals(STATUS_PATH)) {
       status(ctx, req);
@@ -281,6 +285,22 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
             }
           });
         });
+  }
+
+  /**
+   * A request head that could not be parsed: Go's answer (status, {@code text/plain} body without a
+   * newline, {@code Connection: close}), then the connection closes; its remaining input was
+   * discarded by the codec. Counted as reject reason {@code malformed_request}.
+   */
+  private void malformed(ChannelHandlerContext ctx, ReceiverCodec.MalformedRequest bad) {
+    state.reject("malformed_request");
+    LOG.debug("receiver connection {}: {}", ctx.channel().remoteAddress(), bad.getMessage());
+    ByteBuf buf = Unpooled.copiedBuffer(bad.body(), StandardCharsets.UTF_8);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, bad.status(), buf);
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
+    r.headers().set(HttpHeaderNames.CONNECTION, "close");
+    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void reject(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String body,

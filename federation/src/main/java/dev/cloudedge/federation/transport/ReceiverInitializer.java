@@ -3,7 +3,6 @@ package dev.cloudedge.federation.transport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
@@ -11,8 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The receiver pipeline: idle timeout, HTTP/1.1 codec with keep-alive, a per-request read
- * deadline, the 1 MiB aggregator (413 above), then the routes.
+ * The receiver pipeline: idle timeout, HTTP/1.1 codec (malformed heads answered 400/414/431, see
+ * {@link ReceiverCodec}) with keep-alive, a per-request read deadline, the 1 MiB aggregator (413 above), then the routes.
  */
 public final class ReceiverInitializer extends ChannelInitializer<SocketChannel> {
   private final ReceiverState state;
@@ -49,7 +48,7 @@ public final class ReceiverInitializer extends ChannelInitializer<SocketChannel>
     RequestDeadlineHandler deadline = new RequestDeadlineHandler(readTimeout);
     p.addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     p.addLast("deadline", deadline);
-    p.addLast("codec", new HttpServerCodec());
+    p.addLast("codec", new ReceiverCodec());
     p.addLast("keepAlive", new HttpServerKeepAliveHandler());
     p.addLast("requestComplete", new RequestDeadlineHandler.Completion(deadline));
     p.addLast("aggregator", new BodyLimitAggregator(state));
