@@ -75,6 +75,8 @@ class GoWireCodecTest {
     assertEquals("\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD", decode(concat(utf8("{\"id\":\""),
         new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80, (byte) 0xC0, (byte) 0xAF}, utf8("\"}"))).id());
     assertEquals("\u00e9\u20ac\uD83D\uDE00", decode("{\"id\":\"\u00e9\u20ac\uD83D\uDE00\"}").id(), "valid UTF-8 passes");
+    assertEquals("x\uFFFD\uFFFD", decode(concat(utf8("{\"id\":\"x"), new byte[] {(byte) 0xE2, (byte) 0x82}, utf8("\"}"))).id(),
+        "a sequence cut short by the closing quote: one U+FFFD per byte");
   }
 
   @Test
