@@ -205,7 +205,9 @@ class RouterdInteropTest {
         "--ttl", "20m");
     await("routerd's TTL re-push extends CloudEdge's copy", Duration.ofSeconds(10),
         () -> stored(ce, "rr-1").orElseThrow().expiresAt().isAfter(firstExpiry.plus(Duration.ofMinutes(9))));
-    assertTrue(ceStatus(ce).contains("\"duplicate\":1"), "routerd's re-push was answered as a duplicate: " + ceStatus(ce));
+    JsonNode ceSt = RouterdTools.JSON.readTree(ceStatus(ce));
+    assertEquals(1, ceSt.path("received").asInt(), ceSt.toString());
+    assertTrue(ceSt.path("duplicate").asInt() >= 1, "routerd's re-push was answered as a duplicate: " + ceSt);
     assertEquals(Instant.parse(routerdEvent(rr.db, "rr-1").orElseThrow().path("ExpiresAt").asText()),
         stored(ce, "rr-1").orElseThrow().expiresAt(), "both copies carry routerd's new expiry");
 
@@ -216,7 +218,7 @@ class RouterdInteropTest {
         () -> later.toString().equals(routerdEventQuiet(rr.db, "ce-1").path("ExpiresAt").asText()));
     JsonNode st = routerdStatus(rrPort);
     assertEquals(1, st.path("received").asInt(), st.toString());
-    assertEquals(1, st.path("duplicate").asInt(), "routerd counted the re-push as a duplicate: " + st);
+    assertTrue(st.path("duplicate").asInt() >= 1, "routerd counted the re-push as a duplicate: " + st);
     assertEquals(0, st.path("rejected").asInt(), st.toString());
 
     // Each side reads the other's state file once both daemons have stopped.
