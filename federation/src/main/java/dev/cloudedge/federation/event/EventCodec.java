@@ -1,148 +1,520 @@
 package dev.cloudedge.federation.event;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The event's wire JSON (reference §1.1): a compact encoder in Go's field order and a decoder as
- * lenient as Go's {@code encoding/json}: keys match case-insensitively, the last duplicate wins,
- * unknown keys are ignored and {@code null} leaves a field at its zero value. A body must hold
- * exactly one JSON object and nothing after it.
+ * The event's wire JSON (reference §1.1), byte for byte as routerd's Go code reads and writes it.
+ *
+ * <p>{@link #encode} is Go's {@code json.Marshal} of routerd's event struct: its field order, its
+ * {@code omitempty} fields, map keys in byte order and Go's string escaping ({@link GoJson}).
+ *
+ * <p>{@link #decode} is Go's {@code json.Unmarshal} into that struct. The whole body must be one
+ * valid JSON value (RFC 8259 as Go's scanner reads it: no byte-order mark, only space, tab, CR
+ * and LF as white space, at most 10,000 levels of nesting). A top-level {@code null} is a zero
+ * event. Keys match the struct fields exactly or else by Go's case folding ({@code "ſubject"} and
+ * {@code "SUBJECT"} are {@code subject}); unknown keys are skipped; the last duplicate wins, and two
+ * {@code payload} objects merge. {@code null} leaves a string or time field as it was and empties
+ * {@code payload}. Strings have bad surrogate escapes and each invalid UTF-8 byte replaced by
+ * U+FFFD; times are the raw string bytes parsed as strict RFC 3339 (no escapes). A value of the
+ * wrong type anywhere makes the whole body fail.
  */
 public final class EventCodec {
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  /** Go's {@code maxNestingDepth}. */
+  static final int MAX_DEPTH = 10_000;
+
+  private static final String[] FIELDS = {
+      "id", "group", "sourceNode", "type", "subject", "dedupeKey", "payload", "observedAt", "expiresAt"};
+  private static final String[] FOLDED = new String[FIELDS.length];
+
+  static {
+    for (int i = 0; i < FIELDS.length; i++) {
+      FOLDED[i] = GoJson.foldKey(FIELDS[i]);
+    }
+  }
 
   private EventCodec() {}
 
-  /** Encodes an event compactly, exactly as the pusher sends it. */
+  /** Encodes an event compactly, exactly as routerd's pusher sends it. */
   public static byte[] encode(FederationEvent ev) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("id", ev.id());
-      g.writeStringField("group", ev.group());
-      if (!ev.sourceNode().isEmpty()) {
-        g.writeStringField("sourceNode", ev.sourceNode());
-      }
-      g.writeStringField("type", ev.type());
-      if (!ev.subject().isEmpty()) {
-        g.writeStringField("subject", ev.subject());
-      }
-      if (!ev.dedupeKey().isEmpty()) {
-        g.writeStringField("dedupeKey", ev.dedupeKey());
-      }
-      if (!ev.payload().isEmpty()) {
-        g.writeObjectFieldStart("payload");
-        for (Map.Entry<String, String> e : ev.payload().entrySet()) {
-          g.writeStringField(e.getKey(), e.getValue());
-        }
-        g.writeEndObject();
-      }
-      g.writeStringField("observedAt", GoTime.format(ev.observedAt()));
-      g.writeStringField("expiresAt", GoTime.format(ev.expiresAt()));
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    field(out, "id", true);
+    GoJson.appendString(out, ev.id());
+    field(out, "group", false);
+    GoJson.appendString(out, ev.group());
+    if (!ev.sourceNode().isEmpty()) {
+      field(out, "sourceNode", false);
+      GoJson.appendString(out, ev.sourceNode());
     }
+    field(out, "type", false);
+    GoJson.appendString(out, ev.type());
+    if (!ev.subject().isEmpty()) {
+      field(out, "subject", false);
+      GoJson.appendString(out, ev.subject());
+    }
+    if (!ev.dedupeKey().isEmpty()) {
+      field(out, "dedupeKey", false);
+      GoJson.appendString(out, ev.dedupeKey());
+    }
+    if (!ev.payload().isEmpty()) {
+      field(out, "payload", false);
+      out.write('{');
+      List<Map.Entry<String, String>> entries = new ArrayList<>(ev.payload().entrySet());
+      entries.sort(Map.Entry.comparingByKey(GoJson.KEY_ORDER));
+      boolean first = true;
+      for (Map.Entry<String, String> e : entries) {
+        if (!first) {
+          out.write(',');
+        }
+        first = false;
+        GoJson.appendString(out, e.getKey());
+        out.write(':');
+        GoJson.appendString(out, e.getValue());
+      }
+      out.write('}');
+    }
+    field(out, "observedAt", false);
+    GoJson.appendString(out, GoTime.format(ev.observedAt()));
+    field(out, "expiresAt", false);
+    GoJson.appendString(out, GoTime.format(ev.expiresAt()));
+    out.write('}');
     return out.toByteArray();
   }
 
+  private static void field(ByteArrayOutputStream out, String name, boolean first) {
+    out.write(first ? '{' : ',');
+    out.write('"');
+    out.writeBytes(name.getBytes(StandardCharsets.US_ASCII));
+    out.write('"');
+    out.write(':');
+  }
+
   /**
-   * Decodes one event without normalizing or validating it.
+   * Decodes one event as routerd's receiver does, without normalizing or validating it.
    *
-   * @throws EventDecodeException when the body is empty, not an object, has wrongly typed fields,
-   *     bad times, or bytes after the object
+   * @throws EventDecodeException when Go's {@code json.Unmarshal} fails on the body: malformed
+   *     JSON, not an object or {@code null}, a wrongly typed field, a bad time, data after the value
    */
   public static FederationEvent decode(byte[] body) throws EventDecodeException {
-    try (JsonParser p = JSON.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new EventDecodeException("event body must be a JSON object");
+    return new Reader(body).event();
+  }
+
+  /** One pass over the body that checks it as Go's scanner does and fills the struct as Go's decoder does. */
+  private static final class Reader {
+    private final byte[] b;
+    private int pos;
+    private int depth;
+    private final String[] strings = new String[6];
+    private Map<String, String> payload;
+    private Instant observedAt;
+    private Instant expiresAt;
+
+    Reader(byte[] b) {
+      this.b = b;
+    }
+
+    FederationEvent event() throws EventDecodeException {
+      ws();
+      if (pos >= b.length) {
+        throw new EventDecodeException("unexpected end of JSON input");
       }
-      Map<String, Object> fields = new LinkedHashMap<>();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String key = p.currentName().toLowerCase(Locale.ROOT);
-        JsonToken t = p.nextToken();
-        switch (key) {
-          case "id", "group", "sourcenode", "type", "subject", "dedupekey" ->
-              fields.put(key, readString(p, t, key));
-          case "payload" -> fields.put(key, readPayload(p, t));
-          case "observedat", "expiresat" -> {
-            String s = readString(p, t, key);
-            fields.put(key, s == null ? null : parseTime(s, key));
-          }
-          default -> p.skipChildren();
+      int c = b[pos] & 0xFF;
+      if (c == '{') {
+        object();
+      } else if (c == 'n') {
+        literal("null");
+      } else {
+        String kind = c == '[' ? "array" : c == '"' ? "string" : c == 't' || c == 'f' ? "bool" : "number";
+        skipValue();
+        ws();
+        trailing();
+        throw new EventDecodeException("cannot unmarshal " + kind + " into the event object");
+      }
+      ws();
+      trailing();
+      return new FederationEvent(strings[0], strings[1], strings[2], strings[3], strings[4], strings[5], payload,
+          observedAt, expiresAt);
+    }
+
+    private void trailing() throws EventDecodeException {
+      if (pos < b.length) {
+        throw syntax("after top-level value");
+      }
+    }
+
+    private void object() throws EventDecodeException {
+      push();
+      pos++;
+      ws();
+      if (peek() == '}') {
+        pos++;
+        depth--;
+        return;
+      }
+      while (true) {
+        ws();
+        if (peek() != '"') {
+          throw syntax("looking for beginning of object key string");
+        }
+        int ks = pos + 1;
+        int ke = stringEnd();
+        String key = GoJson.unquote(b, ks, ke);
+        ws();
+        expect(':', "after object key");
+        ws();
+        int f = field(key);
+        switch (f) {
+          case 0, 1, 2, 3, 4, 5 -> stringField(f, key);
+          case 6 -> payloadField();
+          case 7 -> observedAt = timeField(key, observedAt);
+          case 8 -> expiresAt = timeField(key, expiresAt);
+          default -> skipValue();
+        }
+        ws();
+        int c = peek();
+        if (c == ',') {
+          pos++;
+        } else if (c == '}') {
+          pos++;
+          depth--;
+          return;
+        } else {
+          throw syntax("after object key:value pair");
         }
       }
-      if (p.nextToken() != null) {
-        throw new EventDecodeException("unexpected data after the event object");
+    }
+
+    /** The struct field a key fills: the exact tag first, then Go's folded match; -1 for none. */
+    private static int field(String key) {
+      for (int i = 0; i < FIELDS.length; i++) {
+        if (FIELDS[i].equals(key)) {
+          return i;
+        }
       }
-      @SuppressWarnings("unchecked")
-      Map<String, String> payload = (Map<String, String>) fields.get("payload");
-      return new FederationEvent(
-          (String) fields.get("id"),
-          (String) fields.get("group"),
-          (String) fields.get("sourcenode"),
-          (String) fields.get("type"),
-          (String) fields.get("subject"),
-          (String) fields.get("dedupekey"),
-          payload,
-          (Instant) fields.get("observedat"),
-          (Instant) fields.get("expiresat"));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new EventDecodeException("malformed event JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new EventDecodeException("unreadable event body: " + e.getMessage(), e);
+      String folded = GoJson.foldKey(key);
+      for (int i = 0; i < FOLDED.length; i++) {
+        if (FOLDED[i].equals(folded)) {
+          return i;
+        }
+      }
+      return -1;
     }
-  }
 
-  private static String readString(JsonParser p, JsonToken t, String key) throws IOException, EventDecodeException {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (t != JsonToken.VALUE_STRING) {
-      p.skipChildren();
-      throw new EventDecodeException("event field " + key + " must be a string");
-    }
-    return p.getText();
-  }
-
-  private static Map<String, String> readPayload(JsonParser p, JsonToken t) throws IOException, EventDecodeException {
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      throw new EventDecodeException("event payload must be an object of strings");
-    }
-    Map<String, String> m = new LinkedHashMap<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String k = p.currentName();
-      JsonToken v = p.nextToken();
-      if (v == JsonToken.VALUE_NULL) {
-        m.put(k, "");
-      } else if (v == JsonToken.VALUE_STRING) {
-        m.put(k, p.getText());
+    private void stringField(int f, String key) throws EventDecodeException {
+      int c = peek();
+      if (c == '"') {
+        int s = pos + 1;
+        int e = stringEnd();
+        strings[f] = GoJson.unquote(b, s, e);
+      } else if (c == 'n') {
+        literal("null");
       } else {
-        throw new EventDecodeException("event payload value for key " + k + " must be a string");
+        skipValue();
+        throw new EventDecodeException("event field " + key + " must be a string");
       }
     }
-    return m;
-  }
 
-  private static Instant parseTime(String s, String key) throws EventDecodeException {
-    try {
-      return GoTime.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new EventDecodeException("event field " + key + ": " + e.getMessage(), e);
+    private void payloadField() throws EventDecodeException {
+      int c = peek();
+      if (c == 'n') {
+        literal("null");
+        payload = null;
+        return;
+      }
+      if (c != '{') {
+        skipValue();
+        throw new EventDecodeException("event payload must be an object of strings");
+      }
+      if (payload == null) {
+        payload = new LinkedHashMap<>();
+      }
+      push();
+      pos++;
+      ws();
+      if (peek() == '}') {
+        pos++;
+        depth--;
+        return;
+      }
+      while (true) {
+        ws();
+        if (peek() != '"') {
+          throw syntax("looking for beginning of object key string");
+        }
+        int ks = pos + 1;
+        int ke = stringEnd();
+        String k = GoJson.unquote(b, ks, ke);
+        ws();
+        expect(':', "after object key");
+        ws();
+        int v = peek();
+        if (v == '"') {
+          int s = pos + 1;
+          int e = stringEnd();
+          payload.put(k, GoJson.unquote(b, s, e));
+        } else if (v == 'n') {
+          literal("null");
+          payload.put(k, "");
+        } else {
+          skipValue();
+          throw new EventDecodeException("event payload value for key " + k + " must be a string");
+        }
+        ws();
+        int c2 = peek();
+        if (c2 == ',') {
+          pos++;
+        } else if (c2 == '}') {
+          pos++;
+          depth--;
+          return;
+        } else {
+          throw syntax("after object key:value pair");
+        }
+      }
+    }
+
+    /** Go's {@code time.Time.UnmarshalJSON}: null keeps the value; otherwise the raw string bytes, unescaped. */
+    private Instant timeField(String key, Instant previous) throws EventDecodeException {
+      int c = peek();
+      if (c == 'n') {
+        literal("null");
+        return previous;
+      }
+      if (c != '"') {
+        skipValue();
+        throw new EventDecodeException("event field " + key + ": Time.UnmarshalJSON: input is not a JSON string");
+      }
+      int s = pos + 1;
+      int e = stringEnd();
+      try {
+        return GoTime.parse(b, s, e);
+      } catch (IllegalArgumentException ex) {
+        throw new EventDecodeException("event field " + key + ": " + ex.getMessage(), ex);
+      }
+    }
+
+    /** Skips one value of any kind, checking its syntax, without recursion. */
+    private void skipValue() throws EventDecodeException {
+      int base = depth;
+      // containers[d] is true for an object at nesting level d (relative to base).
+      boolean[] containers = null;
+      while (true) {
+        ws();
+        int c = peek();
+        boolean closedEmpty = false;
+        if (c == '{' || c == '[') {
+          push();
+          if (containers == null) {
+            containers = new boolean[16];
+          }
+          int level = depth - base;
+          if (level >= containers.length) {
+            containers = java.util.Arrays.copyOf(containers, containers.length * 2);
+          }
+          containers[level] = c == '{';
+          pos++;
+          ws();
+          int close = c == '{' ? '}' : ']';
+          if (peek() == close) {
+            pos++;
+            depth--;
+            closedEmpty = true;
+          } else if (c == '{') {
+            objectKey();
+            continue;
+          } else {
+            continue;
+          }
+        } else {
+          scalar();
+        }
+        // After a value: close containers until one needs another element.
+        while (true) {
+          if (depth == base) {
+            return;
+          }
+          ws();
+          int d = peek();
+          boolean inObject = containers[depth - base];
+          if (d == ',') {
+            pos++;
+            if (inObject) {
+              ws();
+              objectKey();
+            }
+            break;
+          }
+          if ((inObject && d == '}') || (!inObject && d == ']')) {
+            pos++;
+            depth--;
+            continue;
+          }
+          throw syntax(inObject ? "after object key:value pair" : "after array element");
+        }
+        if (closedEmpty && depth == base) {
+          return;
+        }
+      }
+    }
+
+    private void objectKey() throws EventDecodeException {
+      if (peek() != '"') {
+        throw syntax("looking for beginning of object key string");
+      }
+      stringEnd();
+      ws();
+      expect(':', "after object key");
+    }
+
+    private void scalar() throws EventDecodeException {
+      int c = peek();
+      switch (c) {
+        case '"' -> stringEnd();
+        case 't' -> literal("true");
+        case 'f' -> literal("false");
+        case 'n' -> literal("null");
+        default -> {
+          if (c == '-' || (c >= '0' && c <= '9')) {
+            number();
+          } else {
+            throw syntax("looking for beginning of value");
+          }
+        }
+      }
+    }
+
+    /** Go's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+    private void number() throws EventDecodeException {
+      if (peek() == '-') {
+        pos++;
+      }
+      int c = peek();
+      if (c == '0') {
+        pos++;
+      } else if (c >= '1' && c <= '9') {
+        while (digit(peek())) {
+          pos++;
+        }
+      } else {
+        throw syntax("in numeric literal");
+      }
+      if (peek() == '.') {
+        pos++;
+        if (!digit(peek())) {
+          throw syntax("after decimal point in numeric literal");
+        }
+        while (digit(peek())) {
+          pos++;
+        }
+      }
+      if (peek() == 'e' || peek() == 'E') {
+        pos++;
+        if (peek() == '+' || peek() == '-') {
+          pos++;
+        }
+        if (!digit(peek())) {
+          throw syntax("in exponent of numeric literal");
+        }
+        while (digit(peek())) {
+          pos++;
+        }
+      }
+    }
+
+    private static boolean digit(int c) {
+      return c >= '0' && c <= '9';
+    }
+
+    /**
+     * At an opening quote: scans the string as Go's scanner does (control bytes are errors, only
+     * the JSON escapes, any other byte passes, invalid UTF-8 included) and returns the index of
+     * the closing quote; {@code pos} moves past it.
+     */
+    private int stringEnd() throws EventDecodeException {
+      pos++;
+      while (true) {
+        if (pos >= b.length) {
+          throw new EventDecodeException("unexpected end of JSON input");
+        }
+        int c = b[pos] & 0xFF;
+        if (c == '"') {
+          return pos++;
+        }
+        if (c < 0x20) {
+          throw syntax("in string literal");
+        }
+        if (c == '\\') {
+          pos++;
+          int e = peek();
+          switch (e) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> pos++;
+            case 'u' -> {
+              pos++;
+              for (int k = 0; k < 4; k++) {
+                if (Character.digit(peek(), 16) < 0 || peek() >= 0x80) {
+                  throw syntax("in \\u hexadecimal character escape");
+                }
+                pos++;
+              }
+            }
+            default -> throw syntax("in string escape code");
+          }
+          continue;
+        }
+        pos++;
+      }
+    }
+
+    private void literal(String word) throws EventDecodeException {
+      for (int i = 0; i < word.length(); i++) {
+        if (peek() != word.charAt(i)) {
+          throw syntax("in literal " + word);
+        }
+        pos++;
+      }
+    }
+
+    private void expect(char c, String context) throws EventDecodeException {
+      if (peek() != c) {
+        throw syntax(context);
+      }
+      pos++;
+    }
+
+    private void push() throws EventDecodeException {
+      if (++depth > MAX_DEPTH) {
+        throw new EventDecodeException("exceeded max depth");
+      }
+    }
+
+    /** Go's JSON white space: space, tab, CR, LF only. */
+    private void ws() {
+      while (pos < b.length) {
+        int c = b[pos];
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+          return;
+        }
+        pos++;
+      }
+    }
+
+    /** The byte at {@code pos}, or -1 at the end. */
+    private int peek() {
+      return pos < b.length ? b[pos] & 0xFF : -1;
+    }
+
+    private EventDecodeException syntax(String context) {
+      if (pos >= b.length) {
+        return new EventDecodeException("unexpected end of JSON input");
+      }
+      int c = b[pos] & 0xFF;
+      String shown = c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : String.format("byte 0x%02x", c);
+      return new EventDecodeException("invalid character " + shown + " " + context + " at offset " + pos);
     }
   }
 }

@@ -338,29 +338,9 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
     return r;
   }
 
+  /** A JSON string as Go's encoder writes it (routerd answers through {@code json.NewEncoder}). */
   static String jsonString(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '<' -> sb.append("\\u003c");
-        case '>' -> sb.append("\\u003e");
-        case '&' -> sb.append("\\u0026");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
+    return dev.cloudedge.federation.event.GoJson.quote(s);
   }
 
   @Override

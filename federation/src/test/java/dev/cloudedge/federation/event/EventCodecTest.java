@@ -128,7 +128,6 @@ class EventCodecTest {
       "[]",
       "[{\"id\":\"a\",\"group\":\"g\",\"type\":\"t\"}]",
       "\"id\"",
-      "null",
       "42",
       "{\"id\":\"a\"} {\"id\":\"b\"}",
       "{\"id\":\"a\",\"group\":\"g\",\"type\":\"t\"}x",
@@ -168,6 +167,6 @@ class EventCodecTest {
         () -> decode("{\"id\":\"a\",\"group\":\"g\",\"type\":\"t\",\"payload\":{\"n\":1}}"));
     assertTrue(e.getMessage().contains("n"), e.getMessage());
     e = assertThrows(EventDecodeException.class, () -> decode("{\"id\":\"a\",\"observedAt\":\"x\"}"));
-    assertTrue(e.getMessage().contains("observedat"), e.getMessage());
+    assertTrue(e.getMessage().contains("observedAt"), e.getMessage());
   }
 }

@@ -31,10 +31,14 @@ class GoTimeTest {
     assertEquals(Instant.parse("2026-05-30T12:00:00.123456789Z"), GoTime.parse("2026-05-30T12:00:00.123456789Z"));
     assertEquals(Instant.parse("2026-05-30T17:30:00Z"), GoTime.parse("2026-05-30T12:00:00-05:30"));
     assertEquals(Instant.parse("2026-05-30T12:00:00.5Z"), GoTime.parse("2026-05-30T12:00:00.5Z"));
+    assertEquals(Instant.parse("2024-02-29T00:00:00Z"), GoTime.parse("2024-02-29T00:00:00Z"));
+    assertEquals(Instant.parse("2026-05-30T12:00:00.123456789Z"), GoTime.parse("2026-05-30T12:00:00.1234567899Z"),
+        "Go reads any number of fractional digits and truncates after nine (the real routerd stores such a time)");
     for (String bad : new String[] {"2026-05-30T12:00Z", "2026-05-30t12:00:00Z", "2026-05-30T12:00:00z",
         "2026-05-30T12:00:00+02:00:30", "2026-05-30T12:00:00+0200", "2026-05-30T12:00:00",
         "2026-05-30 12:00:00Z", "2026-02-30T12:00:00Z", "2026-05-30T24:00:00Z", "2026-05-30T12:00:60Z",
-        "2026-05-30T12:00:00.Z", "2026-05-30T12:00:00.1234567891Z", "", " 2026-05-30T12:00:00Z"}) {
+        "2026-05-30T12:00:00.Z", "", " 2026-05-30T12:00:00Z", "2026-05-30T1:00:00Z", "2026-05-30T12:00:00,5Z",
+        "2026-05-30T12:00:00+24:00", "2026-05-30T12:00:00+02:60", "2025-02-29T12:00:00Z", "+2026-05-30T12:00:00Z"}) {
       assertThrows(IllegalArgumentException.class, () -> GoTime.parse(bad), bad);
     }
   }

@@ -213,6 +213,47 @@ class ReceiverHandlerTest {
     assertEquals(401, signed(ch, NOW, Secret.ofText("stranger"), event("x", GROUP)).status());
   }
 
+  private Reply signedBytes(EmbeddedChannel ch, long ts, byte[] body) {
+    Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put(ReceiverHandler.TIMESTAMP_HEADER, Long.toString(ts));
+    h.put(ReceiverHandler.SIGNATURE_HEADER, Hmac.sign(K_TEST, ts, body));
+    return request(ch, "POST", "/v1/events", h, body);
+  }
+
+  @Test
+  void decodesAsRoutersGoReceiver() {
+    EmbeddedChannel ch = channel();
+    Reply r = signed(ch, NOW, K_TEST, "null");
+    assertEquals(400, r.status());
+    assertEquals("invalid event: federation event id is required\n", r.body(), "null is a zero event in Go");
+    assertEquals(1, rejects("validation"));
+
+    byte[] bom = ("\uFEFF" + event("bom", GROUP)).getBytes(StandardCharsets.UTF_8);
+    assertEquals("bad event body\n", signedBytes(ch, NOW, bom).body());
+    assertEquals(1, rejects("bad_body"));
+
+    // A lone surrogate escape is U+FFFD, so it does not collide with a literal "?".
+    assertEquals("{\"accepted\":true,\"duplicate\":false,\"id\":\"?\"}\n", signed(ch, NOW, K_TEST, event("?", GROUP)).body());
+    r = signed(ch, NOW, K_TEST, event("\\ud800", GROUP));
+    assertEquals("{\"accepted\":true,\"duplicate\":false,\"id\":\"\uFFFD\"}\n", r.body());
+    assertEquals(2, store.countEvents(GROUP));
+
+    // Raw invalid UTF-8 is accepted; the signature still covers the raw bytes as sent.
+    byte[] raw = event("raw-X", GROUP).getBytes(StandardCharsets.UTF_8);
+    raw[new String(raw, StandardCharsets.ISO_8859_1).indexOf('X')] = (byte) 0xFF;
+    r = signedBytes(ch, NOW, raw);
+    assertEquals("{\"accepted\":true,\"duplicate\":false,\"id\":\"raw-\uFFFD\"}\n", r.body());
+    byte[] asStored = event("raw-\uFFFD", GROUP).getBytes(StandardCharsets.UTF_8);
+    Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put(ReceiverHandler.TIMESTAMP_HEADER, Long.toString(NOW));
+    h.put(ReceiverHandler.SIGNATURE_HEADER, Hmac.sign(K_TEST, NOW, asStored));
+    assertEquals(401, request(ch, "POST", "/v1/events", h, raw).status(),
+        "a signature over the repaired text does not verify the raw bytes");
+
+    assertEquals("{\"accepted\":true,\"duplicate\":false,\"id\":\"\\u003cb\\u003e\"}\n",
+        signed(ch, NOW, K_TEST, event("<b>", GROUP)).body(), "the answer's id is escaped as Go's encoder does");
+  }
+
   @Test
   void wrongGroupIsAValidationReject() {
     EmbeddedChannel ch = channel();
@@ -296,7 +337,8 @@ class ReceiverHandlerTest {
       ch.runPendingTasks();
       ByteBuf b;
       while ((b = ch.readOutbound()) != null) {
-        out.append(b.toString(StandardCharsets.UTF_8));
+        // Bytes as Latin-1 chars, so Content-Length counts bytes; bodies are decoded as UTF-8 below.
+        out.append(b.toString(StandardCharsets.ISO_8859_1));
         b.release();
       }
       String s = out.toString();
@@ -310,7 +352,9 @@ class ReceiverHandlerTest {
         }
         int len = Integer.parseInt(headers.getOrDefault("content-length", "0"));
         if (s.length() >= end + 4 + len) {
-          got.add(new Reply(Integer.parseInt(lines[0].split(" ")[1]), headers, s.substring(end + 4, end + 4 + len)));
+          String body = new String(s.substring(end + 4, end + 4 + len).getBytes(StandardCharsets.ISO_8859_1),
+              StandardCharsets.UTF_8);
+          got.add(new Reply(Integer.parseInt(lines[0].split(" ")[1]), headers, body));
           out.delete(0, end + 4 + len);
           continue;
         }
