@@ -236,6 +236,7 @@ public final class FederationStore implements AutoCloseable {
     long nowUnix = now.getEpochSecond();
     return inTransaction(c -> {
       List<Boolean> dup = new ArrayList<>(events.size());
+      PreparedStatement[] compaction = new PreparedStatement[1];
       try (PreparedStatement exists = c.prepareStatement(
               "SELECT 1 FROM federation_events WHERE id = ? AND group_name = ?");
           PreparedStatement up = c.prepareStatement(
@@ -270,7 +271,11 @@ public final class FederationStore implements AutoCloseable {
           }
           up.setLong(10, nowUnix);
           up.executeUpdate();
-          compact(c, ev);
+          compact(c, ev, compaction);
+        }
+      } finally {
+        if (compaction[0] != null) {
+          compaction[0].close();
         }
       }
       return dup;
@@ -278,26 +283,29 @@ public final class FederationStore implements AutoCloseable {
   }
 
   /** routerd's discovery compaction (reference §1.5): keep only the newest row per dedupe key. */
-  private static void compact(Connection c, FederationEvent ev) throws SQLException {
+  private static void compact(Connection c, FederationEvent ev, PreparedStatement[] prepared) throws SQLException {
     String source = dev.cloudedge.federation.event.GoText.trimSpace(ev.payload().getOrDefault("source", ""));
     String dk = ev.dedupeKey().isEmpty() ? ev.id() : ev.dedupeKey();
     if (!OBSERVED.equals(ev.type()) || dk.isBlank()
         || !(source.equals("provider-discovery") || source.equals("onprem-l2-discovery"))) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        """
-        DELETE FROM federation_events
-        WHERE type = ? AND group_name = ? AND dedupe_key = ? AND id <> (
-          SELECT id FROM federation_events WHERE type = ? AND group_name = ? AND dedupe_key = ?
-          ORDER BY observed_at DESC, recorded_at DESC, id DESC LIMIT 1)""")) {
-      for (int base : new int[] {0, 3}) {
-        ps.setString(base + 1, ev.type());
-        ps.setString(base + 2, ev.group());
-        ps.setString(base + 3, dk);
-      }
-      ps.executeUpdate();
+    // Prepared once per transaction: a batch of discovery events would otherwise compile it per row.
+    if (prepared[0] == null) {
+      prepared[0] = c.prepareStatement(
+          """
+          DELETE FROM federation_events
+          WHERE type = ? AND group_name = ? AND dedupe_key = ? AND id <> (
+            SELECT id FROM federation_events WHERE type = ? AND group_name = ? AND dedupe_key = ?
+            ORDER BY observed_at DESC, recorded_at DESC, id DESC LIMIT 1)""");
     }
+    PreparedStatement ps = prepared[0];
+    for (int base : new int[] {0, 3}) {
+      ps.setString(base + 1, ev.type());
+      ps.setString(base + 2, ev.group());
+      ps.setString(base + 3, dk);
+    }
+    ps.executeUpdate();
   }
 
   private static String encodePayload(Map<String, String> payload) throws SQLException {
