@@ -167,7 +167,7 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
     return stored == expected ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
-  private static String group(String node, Path secret) {
+  static String group(String node, Path secret) {
     return """
         apiVersion: federation.routerd.net/v1alpha1
         kind: EventGroup
@@ -310,7 +310,7 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
     }
   }
 
-  private static Process startReceiver(Path config, Path db, Path log) throws IOException, InterruptedException {
+  static Process startReceiver(Path config, Path db, Path log) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         Cloudedge.class.getName(), "eventd", "--config", config.toString(), "--state-file", db.toString())
@@ -341,18 +341,18 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
   }
 
   /** The 1-minute load average, so figures from a busy machine read as such. */
-  private static String loadAverage() {
+  static String loadAverage() {
     double l = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     return l < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f", l);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     try (var walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
