@@ -310,11 +310,12 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
     }
   }
 
-  static Process startReceiver(Path config, Path db, Path log) throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        Cloudedge.class.getName(), "eventd", "--config", config.toString(), "--state-file", db.toString())
-        .redirectError(log.toFile());
+  static Process startReceiver(Path config, Path db, Path log, String... extraArgs)
+      throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(cliCommand());
+    argv.addAll(List.of("eventd", "--config", config.toString(), "--state-file", db.toString()));
+    argv.addAll(List.of(extraArgs));
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectError(log.toFile());
     Process p = pb.start();
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     CountDownLatch ready = new CountDownLatch(1);
@@ -338,6 +339,12 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
           + (Files.exists(log) ? Files.readString(log).strip() : ""));
     }
     return p;
+  }
+
+  /** The argv prefix that runs this CLI in a new JVM with the same class path. */
+  static List<String> cliCommand() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return List.of(java, "-cp", System.getProperty("java.class.path"), Cloudedge.class.getName());
   }
 
   /** The 1-minute load average, so figures from a busy machine read as such. */

@@ -31,6 +31,13 @@ public final class BatchEmit {
   /** The largest batch: longer write transactions would hold other writers past their busy timeout. */
   public static final int MAX_BATCH_SIZE = 10_000;
 
+  /**
+   * The pause between two transactions. Other writers of the file (eventd answering pushes) poll
+   * for the write lock every millisecond; without a gap this loop would take the lock back at once
+   * and hold them off for the whole file.
+   */
+  static final long PAUSE_BETWEEN_BATCHES_NANOS = 2_000_000L;
+
   private BatchEmit() {}
 
   /**
@@ -135,6 +142,9 @@ public final class BatchEmit {
     long transactions = 0;
     long throughLine = 0;
     for (int from = 0; from < good.size(); from += batchSize) {
+      if (from > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(PAUSE_BETWEEN_BATCHES_NANOS);
+      }
       List<LineEvent> chunk = good.subList(from, Math.min(good.size(), from + batchSize));
       List<FederationEvent> events = new ArrayList<>(chunk.size());
       for (LineEvent le : chunk) {

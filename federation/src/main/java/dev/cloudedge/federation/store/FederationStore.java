@@ -101,15 +101,48 @@ public final class FederationStore implements AutoCloseable {
         s.execute("PRAGMA wal_autocheckpoint = 4096");
         s.execute("PRAGMA journal_size_limit = 67108864");
         s.execute("PRAGMA synchronous = " + durability.name());
-        try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        // PASSIVE, not TRUNCATE: a TRUNCATE checkpoint blocks new writers while it waits for the
+        // others, so every CLI command opened beside a running eventd stalled its 200s.
+        try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
           rs.next();
         }
       }
+      // Replaces SQLite's own busy wait (set above for the open and the checkpoint): see PollingBusyHandler.
+      org.sqlite.BusyHandler.setHandler(c, new PollingBusyHandler(BUSY_TIMEOUT_MILLIS));
       Schema.migrate(c);
       return new FederationStore(path, c);
     } catch (SQLException e) {
       closeQuietly(c);
       throw new StoreException("open state store " + path + ": " + describe(e), e);
+    }
+  }
+
+  /**
+   * Waits for another connection's write lock by retrying every millisecond, up to the busy
+   * timeout. SQLite's default busy handler backs off to 100 ms between tries, so a writer that
+   * commits and begins again at once (a batch emit, another daemon) takes the lock back before a
+   * waiter's next try, and the waiter starves: eventd's 200s waited seconds behind an
+   * {@code emit --file}. Polling every millisecond lets waiters in at the next gap.
+   */
+  private static final class PollingBusyHandler extends org.sqlite.BusyHandler {
+    private final long timeoutNanos;
+    private long waitingSince;
+
+    PollingBusyHandler(int timeoutMillis) {
+      this.timeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    @Override
+    protected int callback(int previousCalls) {
+      long now = System.nanoTime();
+      if (previousCalls == 0) {
+        waitingSince = now;
+      }
+      if (now - waitingSince >= timeoutNanos) {
+        return 0;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+      return 1;
     }
   }
 
