@@ -150,7 +150,10 @@ public final class FederationEventEmitCommand implements Callable<Integer> {
 
   /** A summary of a file emit, as {@code -o json|yaml} prints it. */
   record FileView(String file, long lines, long stored, long duplicates, long skipped, long transactions,
-      List<Map<String, Object>> invalid) {}
+      List<InvalidLine> invalid) {}
+
+  /** One skipped line in {@link FileView}. */
+  record InvalidLine(long line, String error) {}
 
   private Integer emitFile() {
     // A per-event flag next to --file would be ignored or ambiguous; every field comes from the lines.
@@ -203,12 +206,9 @@ public final class FederationEventEmitCommand implements Callable<Integer> {
           result.duplicates(), result.invalid().size(), result.transactions());
       out.flush();
     } else {
-      List<Map<String, Object>> invalid = new ArrayList<>();
+      List<InvalidLine> invalid = new ArrayList<>();
       for (EventLines.LineError le : result.invalid()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("line", le.line());
-        m.put("error", le.error());
-        invalid.add(m);
+        invalid.add(new InvalidLine(le.line(), le.error()));
       }
       Printer.structured(out, output.format(), new FileView(name, result.lines(), result.stored(),
           result.duplicates(), result.invalid().size(), result.transactions(), invalid));

@@ -157,7 +157,7 @@ public final class EventLines {
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
       String kind = e instanceof JsonParseException ? "not valid JSON" : "not a JSON object";
-      throw new IllegalArgumentException(kind + where + ": " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(kind + where + ": " + shortMessage(e.getOriginalMessage()), e);
     }
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException("not a JSON object (got " + (n == null ? "nothing" : n.getNodeType()
@@ -190,6 +190,18 @@ public final class EventLines {
     } catch (EventValidationException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  /** Jackson's reason without its location boilerplate ("(start marker at [Source: ...])"). */
+  private static String shortMessage(String m) {
+    String out = m == null ? "" : m;
+    for (String cut : new String[] {"\n", " (start marker at", " at [Source:"}) {
+      int i = out.indexOf(cut);
+      if (i >= 0) {
+        out = out.substring(0, i);
+      }
+    }
+    return out.strip();
   }
 
   private static String text(JsonNode n, String field) {
