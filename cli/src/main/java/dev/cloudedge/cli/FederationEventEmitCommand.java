@@ -202,8 +202,8 @@ public final class FederationEventEmitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (output.format() == OutputFormat.TABLE) {
       out.printf("stored %d events from %s (%d lines): %d new, %d duplicates, %d invalid lines skipped, "
-              + "%d transactions%n", result.stored(), name, result.lines(), result.stored() - result.duplicates(),
-          result.duplicates(), result.invalid().size(), result.transactions());
+              + "%d transaction%s%n", result.stored(), name, result.lines(), result.stored() - result.duplicates(),
+          result.duplicates(), result.invalid().size(), result.transactions(), result.transactions() == 1 ? "" : "s");
       out.flush();
     } else {
       List<InvalidLine> invalid = new ArrayList<>();
