@@ -95,7 +95,11 @@ public final class BenchSoakCommand implements Callable<Integer> {
       description = "Concurrent valid pushes in phase (a) (default ${DEFAULT-VALUE}).")
   int pushers;
 
-  @Option(names = "--emit-batch", defaultValue = "2000",
+  @Option(names = "--writers", defaultValue = "2",
+      description = "Concurrent loops of emit --file processes in phase (a) (default ${DEFAULT-VALUE}).")
+  int writers;
+
+  @Option(names = "--emit-batch", defaultValue = "20000",
       description = "Events per emit --file of the external writer (default ${DEFAULT-VALUE}).")
   int emitBatch;
 
@@ -125,7 +129,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (seconds <= 0 || pushers <= 0 || emitBatch <= 0 || pipelines < 0 || pipelineLength <= 0 || slowClients < 0) {
+    if (seconds <= 0 || pushers <= 0 || writers <= 0 || emitBatch <= 0 || pipelines < 0 || pipelineLength <= 0 || slowClients < 0) {
       throw new IllegalArgumentException("--duration, --pushers, --emit-batch and --pipeline-length must be positive,"
           + " --pipelines and --slow-clients not negative");
     }
@@ -212,10 +216,12 @@ public final class BenchSoakCommand implements Callable<Integer> {
     List<String> emitFailures = Collections.synchronizedList(new ArrayList<>());
     AtomicLong emits = new AtomicLong();
     AtomicLong emitted = new AtomicLong();
+    List<Thread> writerThreads = new ArrayList<>();
+    AtomicLong rounds = new AtomicLong();
+    for (int w = 0; w < writers; w++) {
     Thread writer = new Thread(() -> {
-      int round = 0;
       while (!stop.get()) {
-        round++;
+        long round = rounds.incrementAndGet();
         try {
           Path file = dir.resolve("writer-" + round + ".ndjson");
           StringBuilder sb = new StringBuilder();
@@ -243,12 +249,14 @@ public final class BenchSoakCommand implements Callable<Integer> {
           return;
         }
       }
-    }, "soak-writer");
+    }, "soak-writer-" + w);
+    writerThreads.add(writer);
+    }
     Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     AtomicLong transportErrors = new AtomicLong();
     long[] latencies;
     List<Long> lat = Collections.synchronizedList(new ArrayList<>());
-    writer.start();
+    writerThreads.forEach(Thread::start);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     CountDownLatch done = new CountDownLatch(pushers);
     for (int i = 0; i < pushers; i++) {
@@ -256,7 +264,9 @@ public final class BenchSoakCommand implements Callable<Integer> {
     }
     done.await();
     stop.set(true);
-    writer.join(TimeUnit.SECONDS.toMillis(120));
+    for (Thread t : writerThreads) {
+      t.join(TimeUnit.SECONDS.toMillis(120));
+    }
     latencies = lat.stream().mapToLong(Long::longValue).sorted().toArray();
     long total = statuses.values().stream().mapToLong(AtomicLong::get).sum() + transportErrors.get();
     long s200 = count(statuses, 200);
@@ -267,8 +277,8 @@ public final class BenchSoakCommand implements Callable<Integer> {
             + " %d transport errors; push latency p50 %.1f ms, p99 %.1f ms%n", seconds, total, s200, s500,
         total - s200 - s500 - transportErrors.get(), others(statuses), transportErrors.get(), pct(latencies, 0.5),
         pct(latencies, 0.99));
-    out.printf("(a) external writer: %d emit --file processes of %d events, %d failed; rows in the state file:"
-            + " %d pushed (of %d answered 200), %d written by emit (of %d)%n", emits.get(), emitBatch,
+    out.printf("(a) external writers: %d loops, %d emit --file processes of %d events, %d failed; rows in the state"
+            + " file: %d pushed (of %d answered 200), %d written by emit (of %d)%n", writers, emits.get(), emitBatch,
         emitFailures.size(), stored, s200, writerRows, emitted.get());
     for (String f : emitFailures.subList(0, Math.min(3, emitFailures.size()))) {
       out.printf("(a)   %s%n", f);
