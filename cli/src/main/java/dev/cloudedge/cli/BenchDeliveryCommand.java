@@ -167,7 +167,7 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
     return stored == expected ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
-  private static String group(String node, Path secret) {
+  static String group(String node, Path secret) {
     return """
         apiVersion: federation.routerd.net/v1alpha1
         kind: EventGroup
@@ -310,11 +310,12 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
     }
   }
 
-  private static Process startReceiver(Path config, Path db, Path log) throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        Cloudedge.class.getName(), "eventd", "--config", config.toString(), "--state-file", db.toString())
-        .redirectError(log.toFile());
+  static Process startReceiver(Path config, Path db, Path log, String... extraArgs)
+      throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(cliCommand());
+    argv.addAll(List.of("eventd", "--config", config.toString(), "--state-file", db.toString()));
+    argv.addAll(List.of(extraArgs));
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectError(log.toFile());
     Process p = pb.start();
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     CountDownLatch ready = new CountDownLatch(1);
@@ -340,19 +341,25 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
     return p;
   }
 
+  /** The argv prefix that runs this CLI in a new JVM with the same class path. */
+  static List<String> cliCommand() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return List.of(java, "-cp", System.getProperty("java.class.path"), Cloudedge.class.getName());
+  }
+
   /** The 1-minute load average, so figures from a busy machine read as such. */
-  private static String loadAverage() {
+  static String loadAverage() {
     double l = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     return l < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f", l);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     try (var walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

@@ -111,6 +111,7 @@ public final class Outbox implements AutoCloseable {
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, PeerLane> lanes = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean passRequested = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
 
   /**
@@ -190,6 +191,27 @@ public final class Outbox implements AutoCloseable {
       }
       return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new));
     });
+  }
+
+  /**
+   * Asks for a pass because new local events may be in the store (another process committed to
+   * it): runs one now, or, when a pass is already running, once more right after it, so events
+   * committed while a pass ran never wait for the next tick. Returns without waiting when another
+   * thread will run the pass.
+   */
+  public void requestPass() {
+    // Set before trying the lock, checked again after releasing it: a request that loses the race
+    // for the lock is always picked up by the thread that holds it.
+    passRequested.set(true);
+    while (!closed && passRequested.get() && passLock.tryLock()) {
+      try {
+        if (passRequested.getAndSet(false)) {
+          doPass(PassOptions.ALL);
+        }
+      } finally {
+        passLock.unlock();
+      }
+    }
   }
 
   /** Runs one pass over every peer and waits for it; waits for a running pass first. */

@@ -9,6 +9,8 @@ import dev.cloudedge.federation.event.GoText;
 import dev.cloudedge.federation.plugin.PluginResult;
 import dev.cloudedge.federation.store.FederationStore;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -47,28 +49,36 @@ public final class SelfCaptureGuard {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(now, "now");
-    capturingClaim(store, config, event, now).ifPresent(name -> {
-      throw new SelfCaptureException("federation observed event for " + observedIp(event).map(Ipv4Prefix::addressText)
-          .orElse("") + " rejected: address is locally captured by RemoteAddressClaim/" + name);
-    });
+    if (FederationEvent.OBSERVED_IPV4_TYPE.equals(event.type()) && observedIp(event).isPresent()) {
+      load(store, config, now).requireNotSelfCaptured(event);
+    }
   }
 
   /** The name of the claim that captures the event's address on this node, if any. */
   public static Optional<String> capturingClaim(FederationStore store, FederationConfig config, FederationEvent event,
       Instant now) {
-    if (!FederationEvent.OBSERVED_IPV4_TYPE.equals(event.type())) {
+    if (!FederationEvent.OBSERVED_IPV4_TYPE.equals(event.type()) || observedIp(event).isEmpty()) {
       return Optional.empty();
     }
-    Optional<Ipv4Prefix> ip = observedIp(event);
-    if (ip.isEmpty()) {
-      return Optional.empty();
-    }
+    return load(store, config, now).capturingClaim(event);
+  }
+
+  /**
+   * Reads the claims that capture addresses on this node once (startup config first, then the
+   * active dynamic parts), so a batch of events is checked without a store read per event.
+   *
+   * @param store this node's open store
+   * @param config this node's startup config, or {@code null} when none was given
+   * @param now the current time (part expiry)
+   */
+  public static Snapshot load(FederationStore store, FederationConfig config, Instant now) {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(now, "now");
+    Map<Integer, String> byAddress = new LinkedHashMap<>();
     if (config != null) {
       for (HybridKinds.Typed<HybridKinds.RemoteAddressClaimSpec> c : HybridKinds.all(
           config, HybridKinds.REMOTE_ADDRESS_CLAIM, HybridKinds.RemoteAddressClaimSpec.class)) {
-        if (captures(c.spec(), ip.get())) {
-          return Optional.of(c.name());
-        }
+        capturedAddress(c.spec()).ifPresent(a -> byAddress.putIfAbsent(a, c.name()));
       }
     }
     for (DynamicConfigPart p : new DynamicConfigStore(store).list(false, now)) {
@@ -77,23 +87,52 @@ public final class SelfCaptureGuard {
           continue;
         }
         try {
-          if (captures(DynamicParts.claimSpec(r.spec()), ip.get())) {
-            return Optional.of(r.metadata().name());
-          }
+          capturedAddress(DynamicParts.claimSpec(r.spec())).ifPresent(a -> byAddress.putIfAbsent(a,
+              r.metadata().name()));
         } catch (JsonProcessingException e) {
           // An unreadable claim captures nothing; the render command reports it.
         }
       }
     }
-    return Optional.empty();
+    return new Snapshot(byAddress);
   }
 
-  private static boolean captures(HybridKinds.RemoteAddressClaimSpec c, Ipv4Prefix ip) {
+  /** The addresses this node captures, as read by {@link #load}; immutable. */
+  public static final class Snapshot {
+    private final Map<Integer, String> claimByAddress;
+
+    private Snapshot(Map<Integer, String> claimByAddress) {
+      this.claimByAddress = Map.copyOf(claimByAddress);
+    }
+
+    /** The name of the claim that captures the event's address, if any (the first in read order). */
+    public Optional<String> capturingClaim(FederationEvent event) {
+      if (!FederationEvent.OBSERVED_IPV4_TYPE.equals(event.type())) {
+        return Optional.empty();
+      }
+      return observedIp(event).map(ip -> claimByAddress.get(ip.address()));
+    }
+
+    /**
+     * Refuses an event that would announce an address this node captures.
+     *
+     * @throws SelfCaptureException as {@link SelfCaptureGuard#requireNotSelfCaptured}
+     */
+    public void requireNotSelfCaptured(FederationEvent event) {
+      capturingClaim(event).ifPresent(name -> {
+        throw new SelfCaptureException("federation observed event for "
+            + observedIp(event).map(Ipv4Prefix::addressText).orElse("")
+            + " rejected: address is locally captured by RemoteAddressClaim/" + name);
+      });
+    }
+  }
+
+  private static Optional<Integer> capturedAddress(HybridKinds.RemoteAddressClaimSpec c) {
     if (GoText.isBlank(c.capture().type())) {
-      return false;
+      return Optional.empty();
     }
     Ipv4Prefix a = Ipv4Prefix.parsePrefixOrAddress(GoText.trimSpace(c.address()));
-    return a != null && a.address() == ip.address();
+    return a == null ? Optional.empty() : Optional.of(a.address());
   }
 
   /** The event's IP: {@code payload.address} first, else the subject; prefix or bare address. */

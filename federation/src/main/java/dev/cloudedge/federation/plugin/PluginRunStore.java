@@ -22,14 +22,14 @@ public final class PluginRunStore {
   public long start(String plugin, String triggerType, String triggerTopic, Instant now) {
     return store.withConnection(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO plugin_runs(plugin, trigger_type, trigger_topic, started_at, status) VALUES (?, ?, ?, ?, 'running')",
-          Statement.RETURN_GENERATED_KEYS)) {
+          "INSERT INTO plugin_runs(plugin, trigger_type, trigger_topic, started_at, status) VALUES (?, ?, ?, ?, 'running')")) {
         ps.setString(1, plugin);
         ps.setString(2, triggerType);
         ps.setString(3, triggerTopic);
         ps.setString(4, GoTime.format(now));
         ps.executeUpdate();
-        try (ResultSet rs = ps.getGeneratedKeys()) {
+        // The store connects without driver-generated keys; the insert ran on this connection, under its lock.
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
           rs.next();
           return rs.getLong(1);
         }

@@ -95,6 +95,9 @@ public final class FederationStore implements AutoCloseable {
       org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
       config.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
       config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+      // Without this the driver prepares and runs "SELECT last_insert_rowid()" after every insert,
+      // about a third of a batch insert's cost; the one caller that needs a row id asks for it.
+      config.setGetGeneratedKeys(false);
       c = DriverManager.getConnection("jdbc:sqlite:" + abs, config.toProperties());
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
@@ -104,10 +107,14 @@ public final class FederationStore implements AutoCloseable {
         s.execute("PRAGMA wal_autocheckpoint = 4096");
         s.execute("PRAGMA journal_size_limit = 67108864");
         s.execute("PRAGMA synchronous = " + durability.name());
-        try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        // PASSIVE, not TRUNCATE: a TRUNCATE checkpoint blocks new writers while it waits for the
+        // others, so every CLI command opened beside a running eventd stalled its 200s.
+        try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
           rs.next();
         }
       }
+      // Replaces SQLite's own busy wait (set above for the open and the checkpoint): see PollingBusyHandler.
+      org.sqlite.BusyHandler.setHandler(c, new PollingBusyHandler(BUSY_TIMEOUT_MILLIS));
       applied.addAll(Schema.migrate(c));
       return new FederationStore(path, c, false);
     } catch (SQLException e) {
@@ -213,6 +220,35 @@ public final class FederationStore implements AutoCloseable {
         }
       }
       return new MigrationReport(applied, tables, columns, rw.schemaVersion());
+    }
+  }
+
+  /**
+   * Waits for another connection's write lock by retrying every millisecond, up to the busy
+   * timeout. SQLite's default busy handler backs off to 100 ms between tries, so a writer that
+   * commits and begins again at once (a batch emit, another daemon) takes the lock back before a
+   * waiter's next try, and the waiter starves: eventd's 200s waited seconds behind an
+   * {@code emit --file}. Polling every millisecond lets waiters in at the next gap.
+   */
+  private static final class PollingBusyHandler extends org.sqlite.BusyHandler {
+    private final long timeoutNanos;
+    private long waitingSince;
+
+    PollingBusyHandler(int timeoutMillis) {
+      this.timeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    @Override
+    protected int callback(int previousCalls) {
+      long now = System.nanoTime();
+      if (previousCalls == 0) {
+        waitingSince = now;
+      }
+      if (now - waitingSince >= timeoutNanos) {
+        return 0;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+      return 1;
     }
   }
 
@@ -347,41 +383,65 @@ public final class FederationStore implements AutoCloseable {
     long nowUnix = now.getEpochSecond();
     return inTransaction(c -> {
       List<Boolean> dup = new ArrayList<>(events.size());
-      try (PreparedStatement exists = c.prepareStatement(
-              "SELECT 1 FROM federation_events WHERE id = ? AND group_name = ?");
-          PreparedStatement up = c.prepareStatement(
+      PreparedStatement[] compaction = new PreparedStatement[1];
+      // New ids (the common case) cost one statement: the insert. Only an id that is already
+      // there pays for reading its group and the forward-only merge.
+      try (PreparedStatement insert = c.prepareStatement(
               """
               INSERT INTO federation_events
                 (id, group_name, source_node, type, subject, dedupe_key, payload, observed_at, expires_at, recorded_at)
               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-              ON CONFLICT(id) DO UPDATE SET
-                source_node = excluded.source_node,
-                observed_at = MAX(excluded.observed_at, federation_events.observed_at),
-                expires_at = MAX(excluded.expires_at, federation_events.expires_at),
-                recorded_at = excluded.recorded_at""")) {
+              ON CONFLICT(id) DO NOTHING""");
+          PreparedStatement existing = c.prepareStatement("SELECT group_name FROM federation_events WHERE id = ?");
+          PreparedStatement merge = c.prepareStatement(
+              """
+              UPDATE federation_events SET
+                source_node = ?,
+                observed_at = MAX(?, observed_at),
+                expires_at = MAX(?, expires_at),
+                recorded_at = ?
+              WHERE id = ?""")) {
         for (FederationEvent ev : events) {
-          exists.setString(1, ev.id());
-          exists.setString(2, ev.group());
-          try (ResultSet rs = exists.executeQuery()) {
-            dup.add(rs.next());
-          }
           long observed = GoTime.unixSeconds(ev.observedAt());
-          up.setString(1, ev.id());
-          up.setString(2, ev.group());
-          up.setString(3, ev.sourceNode());
-          up.setString(4, ev.type());
-          up.setString(5, ev.subject());
-          up.setString(6, ev.dedupeKey().isEmpty() ? ev.id() : ev.dedupeKey());
-          up.setString(7, encodePayload(ev.payload()));
-          up.setLong(8, observed == 0 ? nowUnix : observed);
+          long observedOrNow = observed == 0 ? nowUnix : observed;
+          insert.setString(1, ev.id());
+          insert.setString(2, ev.group());
+          insert.setString(3, ev.sourceNode());
+          insert.setString(4, ev.type());
+          insert.setString(5, ev.subject());
+          insert.setString(6, ev.dedupeKey().isEmpty() ? ev.id() : ev.dedupeKey());
+          insert.setString(7, encodePayload(ev.payload()));
+          insert.setLong(8, observedOrNow);
           if (ev.expiresAt() == null) {
-            up.setNull(9, Types.INTEGER);
+            insert.setNull(9, Types.INTEGER);
           } else {
-            up.setLong(9, ev.expiresAt().getEpochSecond());
+            insert.setLong(9, ev.expiresAt().getEpochSecond());
           }
-          up.setLong(10, nowUnix);
-          up.executeUpdate();
-          compact(c, ev);
+          insert.setLong(10, nowUnix);
+          if (insert.executeUpdate() == 1) {
+            dup.add(false);
+          } else {
+            existing.setString(1, ev.id());
+            try (ResultSet rs = existing.executeQuery()) {
+              dup.add(rs.next() && ev.group().equals(rs.getString(1)));
+            }
+            // SQLite's MAX() with a NULL argument is NULL: a re-record without expiry removes it (§4.3).
+            merge.setString(1, ev.sourceNode());
+            merge.setLong(2, observedOrNow);
+            if (ev.expiresAt() == null) {
+              merge.setNull(3, Types.INTEGER);
+            } else {
+              merge.setLong(3, ev.expiresAt().getEpochSecond());
+            }
+            merge.setLong(4, nowUnix);
+            merge.setString(5, ev.id());
+            merge.executeUpdate();
+          }
+          compact(c, ev, compaction);
+        }
+      } finally {
+        if (compaction[0] != null) {
+          compaction[0].close();
         }
       }
       return dup;
@@ -389,26 +449,29 @@ public final class FederationStore implements AutoCloseable {
   }
 
   /** routerd's discovery compaction (reference §1.5): keep only the newest row per dedupe key. */
-  private static void compact(Connection c, FederationEvent ev) throws SQLException {
+  private static void compact(Connection c, FederationEvent ev, PreparedStatement[] prepared) throws SQLException {
     String source = dev.cloudedge.federation.event.GoText.trimSpace(ev.payload().getOrDefault("source", ""));
     String dk = ev.dedupeKey().isEmpty() ? ev.id() : ev.dedupeKey();
     if (!OBSERVED.equals(ev.type()) || dk.isBlank()
         || !(source.equals("provider-discovery") || source.equals("onprem-l2-discovery"))) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        """
-        DELETE FROM federation_events
-        WHERE type = ? AND group_name = ? AND dedupe_key = ? AND id <> (
-          SELECT id FROM federation_events WHERE type = ? AND group_name = ? AND dedupe_key = ?
-          ORDER BY observed_at DESC, recorded_at DESC, id DESC LIMIT 1)""")) {
-      for (int base : new int[] {0, 3}) {
-        ps.setString(base + 1, ev.type());
-        ps.setString(base + 2, ev.group());
-        ps.setString(base + 3, dk);
-      }
-      ps.executeUpdate();
+    // Prepared once per transaction: a batch of discovery events would otherwise compile it per row.
+    if (prepared[0] == null) {
+      prepared[0] = c.prepareStatement(
+          """
+          DELETE FROM federation_events
+          WHERE type = ? AND group_name = ? AND dedupe_key = ? AND id <> (
+            SELECT id FROM federation_events WHERE type = ? AND group_name = ? AND dedupe_key = ?
+            ORDER BY observed_at DESC, recorded_at DESC, id DESC LIMIT 1)""");
     }
+    PreparedStatement ps = prepared[0];
+    for (int base : new int[] {0, 3}) {
+      ps.setString(base + 1, ev.type());
+      ps.setString(base + 2, ev.group());
+      ps.setString(base + 3, dk);
+    }
+    ps.executeUpdate();
   }
 
   private static String encodePayload(Map<String, String> payload) throws SQLException {
@@ -416,7 +479,8 @@ public final class FederationStore implements AutoCloseable {
       return "{}";
     }
     try {
-      return JSON.writeValueAsString(new TreeMap<>(payload));
+      // FederationEvent's payload is already a sorted map; the mapper orders keys either way.
+      return JSON.writeValueAsString(payload);
     } catch (IOException e) {
       throw new SQLException("encode payload: " + e.getMessage(), e);
     }
