@@ -143,9 +143,11 @@ public record LabLayout(Path dir, int receiverPortA, int receiverPortB, int prox
   }
 
   static String node(String name) {
-    // Short ticks and backoffs: the lab recovers in seconds, not the 10 s routerd tick.
+    // Short ticks and backoffs: the lab recovers in seconds, not the 10 s routerd tick. A 3 s
+    // attempt bound (routerd: 30 s) lets a dropped push fail within the scenarios' 30 s window: with
+    // a black hole (drop) each attempt lasts its whole timeout.
     return "apiVersion: cloudedge.dev/v1alpha1\nkind: EventNode\nmetadata:\n  name: " + name + "\nspec:\n"
-        + "  pushInterval: 1s\n  pruneInterval: 1m\n  pushRetry:\n    maxAttempts: 2\n    baseBackoff: 100ms\n"
+        + "  pushInterval: 1s\n  pruneInterval: 1m\n  pushTimeout: 3s\n  pushRetry:\n    maxAttempts: 2\n    baseBackoff: 100ms\n"
         + "    maxBackoff: 500ms\n    maxTickBackoff: 2s\n---\n";
   }
 
