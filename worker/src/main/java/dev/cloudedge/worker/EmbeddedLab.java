@@ -130,12 +130,19 @@ public final class EmbeddedLab implements AutoCloseable {
       conn = TemporalConnection.connect(s);
       io.grpc.ManagedChannel channel = conn.stubs().getRawChannel();
       lab = NetnsLab.start(labDir, cutMode, workerCommand, socket -> LoopbackGrpcProxy.startUnix(socket, channel), say);
+      // A partition a killed run left is gone with its namespaces; the plugin's execute bits are on
+      // disk in the lab directory. With a fresh in-memory server no run could restore them.
+      List<String> orphaned = new java.util.ArrayList<>();
+      if (server != null && java.nio.file.Files.exists(lab.plugin()) && !java.nio.file.Files.isExecutable(lab.plugin())) {
+        new dev.cloudedge.worker.lab.LabFaults(null, TcpProxy.Mode.REFUSE, lab.plugin()).restorePlugin("orphan-restore");
+        orphaned.add("test plugin not executable");
+      }
       factory = WorkerFactory.newInstance(conn.client());
       if (controlWorker) {
         Workers.control(factory, Workers.selfArtifact(), s.namespace());
       }
       factory.start();
-      return new EmbeddedLab(server, conn, null, lab, factory, List.of(), controlWorker);
+      return new EmbeddedLab(server, conn, null, lab, factory, orphaned, controlWorker);
     } catch (IOException | InterruptedException | RuntimeException e) {
       if (factory != null) {
         factory.shutdownNow();
