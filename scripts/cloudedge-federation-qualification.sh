@@ -5,6 +5,8 @@
 # durable Temporal workflows (see docs/qualification.md):
 #   - without TEMPORAL_ADDRESS: everything runs embedded in one JVM (in-memory Temporal, the
 #     two-node loopback lab with its partition proxy, the workers) and the harness waits for the verdict;
+#     with --lab-kind netns (root, ip and nft) each node is its own process in its own network
+#     namespace instead, and the faults are nftables rules, chmod and SIGKILL;
 #   - with TEMPORAL_ADDRESS: the workflow is started on that cluster against --topology FILE (or
 #     --lab DIR of a running 'cloudedge lab up'), and the harness watches it. If the harness is
 #     killed, 'bin/cloudedge qualify watch RUN_ID' reattaches; the run itself continues.
@@ -33,6 +35,9 @@ Usage: cloudedge-federation-qualification.sh --evidence-dir DIR [options]
   --run-id ID          YYYYMMDDTHHMMSSZ-federation-qual (default: now)
   --topology FILE      real hosts (needs TEMPORAL_ADDRESS and node workers on the hosts)
   --lab DIR            a lab started with 'cloudedge lab up --dir DIR' (with TEMPORAL_ADDRESS)
+  --lab-kind KIND      embedded run only: loopback (default; any user) or netns (root, ip, nft: each
+                       node its own process in its own network namespace)
+  --partition-mode M   embedded run only: refuse (default) or drop
   -h, --help           this help
 
 Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY,
@@ -42,6 +47,7 @@ USAGE
 
 args=()
 target=()
+embedded=()
 if [[ $# -eq 0 ]]; then
   # The project's main job (README): no flags at all runs every scenario once on the embedded lab,
   # with evidence in a fresh directory under evidence/. Any other invocation must name
@@ -57,6 +63,9 @@ while [[ $# -gt 0 ]]; do
     --evidence-dir|--cycles|--duration|--scenarios|--commit|--run-id)
       if [[ $# -lt 2 ]]; then echo "$(basename "$0"): $1 needs a value" >&2; exit 2; fi
       args+=("$1" "$2"); shift 2 ;;
+    --lab-kind|--partition-mode)
+      if [[ $# -lt 2 ]]; then echo "$(basename "$0"): $1 needs a value" >&2; exit 2; fi
+      embedded+=("$1" "$2"); shift 2 ;;
     --topology|--lab)
       if [[ $# -lt 2 ]]; then echo "$(basename "$0"): $1 needs a value" >&2; exit 2; fi
       target+=("$1" "$2"); shift 2 ;;
@@ -76,7 +85,12 @@ if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then
     echo "$(basename "$0"): --topology/--lab need TEMPORAL_ADDRESS (without it the embedded lab is used)" >&2
     exit 2
   fi
-  exec "$cloudedge" qualify run "${args[@]}"
+  exec "$cloudedge" qualify run "${args[@]}" ${embedded[@]+"${embedded[@]}"}
+fi
+if [[ ${#embedded[@]} -gt 0 ]]; then
+  echo "$(basename "$0"): ${embedded[0]} is for the embedded run; with TEMPORAL_ADDRESS start the lab with" \
+    "'bin/cloudedge lab up --kind netns --dir DIR' and give --lab DIR" >&2
+  exit 2
 fi
 if [[ ${#target[@]} -eq 0 ]]; then
   echo "$(basename "$0"): with TEMPORAL_ADDRESS set, give --topology FILE or --lab DIR" >&2

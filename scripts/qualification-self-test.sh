@@ -18,12 +18,13 @@ scenarios=(healthy partition ttl-refresh restart subscription config-fault secur
 
 usage() {
   cat <<'USAGE'
-Usage: qualification-self-test.sh [--clean N] [--only REGEX] [--out DIR] [--duration SECS] [--keep]
+Usage: qualification-self-test.sh [--clean N] [--only REGEX] [--out DIR] [--duration SECS] [--lab-kind KIND] [--keep]
 
   --clean N        clean runs of HEAD before the faults (default 1; 0 skips them)
   --only REGEX     only the patches whose file name matches REGEX (default: all)
   --out DIR        where the matrix, logs and evidence go (default: target/qualification-self-test)
   --duration SECS  per-scenario deadline of each run (default 120)
+  --lab-kind KIND  loopback (default) or netns (root, ip, nft: real node processes in network namespaces)
   --keep           keep the work copies (default: removed on every exit path)
   -h, --help       this help
 
@@ -35,17 +36,19 @@ clean_runs=1
 only=""
 out="$root/target/qualification-self-test"
 duration=120
+lab_kind=loopback
 keep=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
-    --clean|--only|--out|--duration)
+    --clean|--only|--out|--duration|--lab-kind)
       if [[ $# -lt 2 ]]; then echo "$me: $1 needs a value" >&2; exit 2; fi
       case "$1" in
         --clean) clean_runs="$2" ;;
         --only) only="$2" ;;
         --out) out="$2" ;;
         --duration) duration="$2" ;;
+        --lab-kind) lab_kind="$2" ;;
       esac
       shift 2 ;;
     --keep) keep=1; shift ;;
@@ -54,6 +57,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$clean_runs" =~ ^[0-9]+$ ]] || { echo "$me: --clean must be a number, got $clean_runs" >&2; exit 2; }
 [[ "$duration" =~ ^[1-9][0-9]*$ ]] || { echo "$me: --duration must be a positive number, got $duration" >&2; exit 2; }
+[[ "$lab_kind" == loopback || "$lab_kind" == netns ]] || { echo "$me: --lab-kind must be loopback or netns, got $lab_kind" >&2; exit 2; }
 command -v git >/dev/null || { echo "$me: git is required" >&2; exit 2; }
 command -v mvn >/dev/null || { echo "$me: mvn is required" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "$me: python3 is required (to read the evidence)" >&2; exit 2; }
@@ -112,7 +116,7 @@ run_one() {
     return 2
   fi
   (cd "$copy" && bin/cloudedge qualify run --evidence-dir "$ev" --cycles 1 --duration "$duration" \
-      --lab-dir "$work/$name-lab" --commit "$head") >>"$log" 2>&1 || true
+      --lab-kind "$lab_kind" --lab-dir "$work/$name-lab" --commit "$head") >>"$log" 2>&1 || true
   rm -rf "$work/$name-lab"
   python3 - "$ev" "${scenarios[@]}" >"$out/$name.cells" <<'PY'
 import json, os, sys

@@ -103,6 +103,9 @@ public final class QualifyCommand implements Callable<Integer> {
       if (topology != null) {
         return TopologyFile.load(topology).topology();
       }
+      if (dev.cloudedge.worker.lab.NetnsLab.isNetnsLab(lab)) {
+        return dev.cloudedge.worker.lab.NetnsLab.topologyOf(lab);
+      }
       if (!Files.exists(lab.resolve("lab.properties"))) {
         throw new IllegalArgumentException("no lab in " + lab + ": start it with 'cloudedge lab up --dir " + lab + "'");
       }
@@ -129,25 +132,38 @@ public final class QualifyCommand implements Callable<Integer> {
     @Option(names = "--partition-mode", paramLabel = "MODE", defaultValue = "refuse", description = "refuse or drop (default ${DEFAULT-VALUE}).")
     String partitionMode;
 
+    @Option(names = "--lab-kind", paramLabel = "KIND", defaultValue = "loopback",
+        description = "loopback (both nodes in this JVM, a TCP proxy between them) or netns (each node its own process in "
+            + "its own network namespace; faults by nftables, chmod and SIGKILL; needs root, ip and nft). Default ${DEFAULT-VALUE}.")
+    String labKind;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       TcpProxy.Mode mode = cutMode(partitionMode);
+      EmbeddedLab.Kind kind = LabCommand.labKind(labKind);
+      if (kind == EmbeddedLab.Kind.NETNS) {
+        // Before anything is validated further or created: one line saying what this machine lacks.
+        String missing = dev.cloudedge.worker.lab.NetnsLab.missingPrerequisites(System.getenv());
+        if (missing != null) {
+          throw new IllegalArgumentException(missing);
+        }
+      }
       // Validate the flags before anything is started or created (no evidence directory on a setup error).
       QualificationRequest probe = request(harness, flagCheckTopology(), ScenarioTimings.lab());
       Path dir = labDir != null ? labDir
           : Path.of(System.getProperty("java.io.tmpdir"), "cloudedge-lab-" + probe.runId());
-      log(spec.commandLine().getOut(), "starting the embedded lab in " + dir);
+      log(spec.commandLine().getOut(), "starting the embedded " + kind.name().toLowerCase(java.util.Locale.ROOT) + " lab in " + dir);
       // A lab directory of our own holds the run's group keys: it goes when the run ends (or the
       // process is interrupted); one given with --lab-dir is the operator's and stays.
       Thread cleanup = labDir != null ? null : new Thread(() -> deleteTree(dir), "lab-dir-cleanup");
       if (cleanup != null) {
         Runtime.getRuntime().addShutdownHook(cleanup);
       }
-      try (EmbeddedLab lab = EmbeddedLab.start(temporal.settings(), 0, dir, mode)) {
+      try (EmbeddedLab lab = LabCommand.start(kind, temporal.settings(), 0, dir, mode, true, err)) {
         LabCommand.Up.print(err, lab, mode);
         QualificationRequest req = new QualificationRequest(probe.runId(), probe.commit(), probe.evidenceDir(), probe.cycles(),
-            probe.durationSeconds(), probe.scenarios(), probe.allowSkip(), lab.lab().layout().topology(), ScenarioTimings.lab());
+            probe.durationSeconds(), probe.scenarios(), probe.allowSkip(), lab.topology(), ScenarioTimings.lab());
         QualificationService svc = new QualificationService(lab.connection().client());
         String id = svc.start(req);
         log(spec.commandLine().getOut(), "started " + id + " (run id " + req.runId() + ")");

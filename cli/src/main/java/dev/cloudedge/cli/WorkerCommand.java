@@ -42,6 +42,10 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--control", description = "Also poll the control queue (workflows and evidence).")
   boolean control;
 
+  @Option(names = "--exit-with-stdin", description = "Shut down when stdin reaches end of file: a supervisor that "
+      + "keeps a pipe to the worker open (the netns lab) takes the worker with it when it dies, even by SIGKILL.")
+  boolean exitWithStdin;
+
   @Override
   public Integer call() throws InterruptedException {
     if (node == null && !control) {
@@ -71,15 +75,41 @@ public final class WorkerCommand implements Callable<Integer> {
     factory.start();
     HostedNode h = hosted;
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable shutdown = () -> {
+      if (!stopped.compareAndSet(false, true)) {
+        return;
+      }
       factory.shutdown();
-      factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      factory.awaitTermination(exitWithStdin ? 2 : 10, java.util.concurrent.TimeUnit.SECONDS);
       if (h != null) {
         h.close();
       }
       conn.close();
       stop.countDown();
-    }));
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown));
+    if (exitWithStdin) {
+      Thread eof = new Thread(() -> {
+        try {
+          while (System.in.read() >= 0) {
+            // Nobody writes; only the end matters.
+          }
+        } catch (java.io.IOException e) {
+          // A broken pipe is an end too.
+        }
+        shutdown.run();
+      }, "exit-with-stdin");
+      eof.setDaemon(true);
+      eof.start();
+    }
+    if (hosted != null) {
+      // A restart that killed this node's previous process is completed by this one.
+      dev.cloudedge.activities.node.ProcessRestart.completePending(hosted, conn.client(), line -> {
+        spec.commandLine().getErr().println("worker: " + line);
+        spec.commandLine().getErr().flush();
+      });
+    }
     spec.commandLine().getOut().println("worker on " + conn.settings().target() + " namespace " + conn.settings().namespace()
         + (node != null ? ", node " + node + " (queue cloudedge-node-" + node + ")" : "") + (control ? ", control queue" : ""));
     spec.commandLine().getOut().flush();

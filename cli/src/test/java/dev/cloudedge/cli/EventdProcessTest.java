@@ -101,7 +101,8 @@ class EventdProcessTest {
   Process eventd(Path config, Path db, String name) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Cloudedge.class.getName(),
-        "eventd", "--config", config.toString(), "--state-file", db.toString())
+        // -v: the shutdown drain line the tests look for is logged at INFO.
+        "eventd", "-v", "--config", config.toString(), "--state-file", db.toString())
         .redirectError(dir.resolve(name + ".log").toFile())
         .start();
     children.add(p);

@@ -26,9 +26,43 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoopbackGrpcProxy implements AutoCloseable {
   private final Server server;
+  private final java.nio.file.Path socket;
+  private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup group;
 
   private LoopbackGrpcProxy(Server server) {
+    this(server, null, null);
+  }
+
+  private LoopbackGrpcProxy(Server server, java.nio.file.Path socket, io.grpc.netty.shaded.io.netty.channel.EventLoopGroup group) {
     this.server = server;
+    this.socket = socket;
+    this.group = group;
+  }
+
+  /**
+   * Listens on the Unix domain socket {@code socket} (created 0600; the file is removed on close)
+   * and forwards to {@code target}. Processes in other network namespaces reach it through the
+   * file system, which network namespaces do not separate.
+   */
+  static LoopbackGrpcProxy startUnix(java.nio.file.Path socket, ManagedChannel target) throws IOException {
+    java.nio.file.Files.deleteIfExists(socket);
+    var group = new io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup(2);
+    Server s;
+    try {
+      s = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+          .forAddress(new io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress(socket.toString()))
+          .channelType(io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel.class)
+          .bossEventLoopGroup(group)
+          .workerEventLoopGroup(group)
+          .fallbackHandlerRegistry(new Registry(target))
+          .build()
+          .start();
+      java.nio.file.Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException | RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+    return new LoopbackGrpcProxy(s, socket, group);
   }
 
   /** Listens on {@code address} and forwards to {@code target}. */
@@ -52,6 +86,16 @@ final class LoopbackGrpcProxy implements AutoCloseable {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+    if (socket != null) {
+      try {
+        java.nio.file.Files.deleteIfExists(socket);
+      } catch (IOException e) {
+        // The lab's cleanup removes its socket directory as well.
+      }
     }
   }
 

@@ -14,10 +14,12 @@ public final class TemporalConnection implements AutoCloseable {
   private final TemporalSettings settings;
   private final WorkflowServiceStubs stubs;
   private final WorkflowClient client;
+  private final UnixChannel unix;
 
-  private TemporalConnection(TemporalSettings settings, WorkflowServiceStubs stubs) {
+  private TemporalConnection(TemporalSettings settings, WorkflowServiceStubs stubs, UnixChannel unix) {
     this.settings = settings;
     this.stubs = stubs;
+    this.unix = unix;
     this.client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
   }
 
@@ -30,7 +32,14 @@ public final class TemporalConnection implements AutoCloseable {
     if (!settings.problems().isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", settings.problems()));
     }
-    WorkflowServiceStubsOptions.Builder b = WorkflowServiceStubsOptions.newBuilder().setTarget(settings.target());
+    WorkflowServiceStubsOptions.Builder b = WorkflowServiceStubsOptions.newBuilder();
+    UnixChannel unix = null;
+    if (settings.unixSocket() != null) {
+      unix = UnixChannel.open(settings.unixSocket());
+      b.setChannel(unix.channel());
+    } else {
+      b.setTarget(settings.target());
+    }
     try {
       if (settings.tls()) {
         SimpleSslContextBuilder ssl;
@@ -58,10 +67,13 @@ public final class TemporalConnection implements AutoCloseable {
       stubs.healthCheck();
     } catch (RuntimeException e) {
       stubs.shutdownNow();
+      if (unix != null) {
+        unix.close();
+      }
       throw new IllegalArgumentException("Temporal at " + settings.target() + " is not reachable: "
           + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0]), e);
     }
-    return new TemporalConnection(settings, stubs);
+    return new TemporalConnection(settings, stubs, unix);
   }
 
   /** The settings used. */
@@ -92,5 +104,36 @@ public final class TemporalConnection implements AutoCloseable {
   public void close() {
     stubs.shutdown();
     stubs.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    if (unix != null) {
+      unix.close();
+    }
+  }
+
+  /** A plaintext channel over a Unix domain socket (grpc-netty-shaded's epoll transport). */
+  private record UnixChannel(io.grpc.ManagedChannel channel,
+      io.grpc.netty.shaded.io.netty.channel.EventLoopGroup group) implements AutoCloseable {
+    static UnixChannel open(java.nio.file.Path socket) {
+      var group = new io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup(2);
+      io.grpc.ManagedChannel ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+          .forAddress(new io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress(socket.toString()))
+          .channelType(io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel.class)
+          .eventLoopGroup(group)
+          .usePlaintext()
+          // As the SDK sets on the channels it builds itself: histories can be large.
+          .maxInboundMessageSize(128 * 1024 * 1024)
+          .build();
+      return new UnixChannel(ch, group);
+    }
+
+    @Override
+    public void close() {
+      channel.shutdownNow();
+      try {
+        channel.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 }

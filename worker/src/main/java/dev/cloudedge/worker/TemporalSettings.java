@@ -12,7 +12,9 @@ import java.util.Map;
  * (server CA), {@code TEMPORAL_TLS} (TLS with the system trust store) and {@code TEMPORAL_API_KEY}
  * (Temporal Cloud; implies TLS). Flags override the environment. One immutable record per process.
  *
- * @param address {@code host:port}; empty means "none given" (the harness then runs embedded)
+ * @param address {@code host:port}, or {@code unix:///absolute/path} for a frontend on a Unix domain
+ *     socket (plaintext; what the netns lab's node workers use); empty means "none given" (the
+ *     harness then runs embedded)
  * @param namespace the namespace, {@code default} when not given
  * @param tlsCert client certificate (PEM) for mTLS, or {@code null}
  * @param tlsKey client key (PKCS8 PEM) for mTLS, or {@code null}
@@ -60,6 +62,14 @@ public record TemporalSettings(
     return hasAddress() ? address : DEV_ADDRESS;
   }
 
+  /** The socket path of a {@code unix:///path} address, or {@code null} for a TCP address. */
+  public Path unixSocket() {
+    if (address.startsWith("unix:///") && address.length() > "unix:///".length()) {
+      return Path.of(address.substring("unix://".length()));
+    }
+    return null;
+  }
+
   /** Problems a user can fix (missing files, half a client pair); empty when usable. */
   public List<String> problems() {
     List<String> p = new ArrayList<>();
@@ -71,8 +81,14 @@ public record TemporalSettings(
         p.add("TLS file " + f + " is not readable");
       }
     }
-    if (hasAddress() && !address.matches("^[^\\s:]+:\\d{1,5}$") && !address.matches("^\\[[0-9a-fA-F:]+]:\\d{1,5}$")) {
-      p.add("TEMPORAL_ADDRESS must be host:port, got " + address);
+    if (unixSocket() != null) {
+      if (tls) {
+        p.add("TEMPORAL_ADDRESS " + address + " is a Unix socket: it is plaintext, TLS options do not apply to it");
+      }
+    } else if (hasAddress() && address.startsWith("unix:")) {
+      p.add("TEMPORAL_ADDRESS unix socket must be unix:///absolute/path, got " + address);
+    } else if (hasAddress() && !address.matches("^[^\\s:]+:\\d{1,5}$") && !address.matches("^\\[[0-9a-fA-F:]+]:\\d{1,5}$")) {
+      p.add("TEMPORAL_ADDRESS must be host:port or unix:///path, got " + address);
     }
     return p;
   }

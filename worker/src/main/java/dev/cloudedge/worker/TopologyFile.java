@@ -17,6 +17,7 @@ import java.util.List;
  *
  * <pre>
  * id: fedqual-vm-pair
+ * kind: hosts              # or lab: a lab (e.g. the netns lab), never release-qualifying
  * sender:   {node: fedqual-sender}
  * receiver: {node: fedqual-receiver, endpoint: http://192.168.123.211:8410}
  * groupA: fedqual-primary
@@ -24,7 +25,7 @@ import java.util.List;
  * subscription: fedqual-sub-primary
  * faults:
  *   fedqual-sender:   {partitionApply: "...", partitionRestore: "..."}
- *   fedqual-receiver: {pluginBreak: "...", pluginRestore: "...", pluginCheck: "..."}
+ *   fedqual-receiver: {pluginBreak: "...", pluginRestore: "...", pluginCheck: "...", restart: "..."}
  * </pre>
  *
  * The qualification only needs the names; each node worker reads its own {@code faults} entry.
@@ -62,7 +63,11 @@ public record TopologyFile(Topology topology, java.util.Map<String, CommandFault
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("topology file " + file + ": " + String.join("; ", problems));
     }
-    Topology t = new Topology(n.path("id").asText(""), "hosts", new NodeRef(sender, TaskQueues.node(sender)),
+    String kind = n.path("kind").asText("hosts");
+    if (!kind.equals("hosts") && !kind.equals("lab")) {
+      throw new IllegalArgumentException("topology file " + file + ": kind must be hosts (the default) or lab, got " + kind);
+    }
+    Topology t = new Topology(n.path("id").asText(""), kind, new NodeRef(sender, TaskQueues.node(sender)),
         new NodeRef(receiver, TaskQueues.node(receiver)), n.path("receiver").path("endpoint").asText(""),
         n.path("groupA").asText(""), n.path("groupB").asText(""), n.path("subscription").asText(""));
     if (!t.problems().isEmpty()) {
@@ -72,7 +77,8 @@ public record TopologyFile(Topology topology, java.util.Map<String, CommandFault
     n.path("faults").fields().forEachRemaining(e -> {
       JsonNode f = e.getValue();
       faults.put(e.getKey(), new CommandFaults(f.path("partitionApply").asText(""), f.path("partitionRestore").asText(""),
-          f.path("pluginBreak").asText(""), f.path("pluginRestore").asText(""), f.path("pluginCheck").asText("")));
+          f.path("pluginBreak").asText(""), f.path("pluginRestore").asText(""), f.path("pluginCheck").asText(""),
+          f.path("restart").asText("")));
     });
     return new TopologyFile(t, faults);
   }

@@ -41,6 +41,39 @@ class TemporalSettingsTest {
     assertTrue(p.contains("must be host:port"), p);
     assertTrue(TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", "[::1]:7233")).problems().isEmpty());
     assertEquals(Path.of("/x"), s.override(null, null, null, Path.of("/x"), null, null, null).tlsKey());
+    TemporalSettings unix = TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", "unix:///run/cloudedge-lab/a.sock"));
+    assertTrue(unix.problems().isEmpty(), unix.problems().toString());
+    assertEquals(Path.of("/run/cloudedge-lab/a.sock"), unix.unixSocket());
+    assertTrue(String.join("; ", TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", "unix:relative.sock")).problems())
+        .contains("must be unix:///absolute/path"));
+    assertTrue(String.join("; ", TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", "unix:///a.sock", "TEMPORAL_TLS", "true"))
+        .problems()).contains("plaintext"));
+  }
+
+  /** What the netns lab's node workers do: reach the server through a Unix-socket front end. */
+  @Test
+  void aUnixSocketFrontEndCarriesRealCalls(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      port = s.getLocalPort();
+    }
+    Path socket = tmp.resolve("t.sock");
+    try (DevServer dev = DevServer.start(port);
+        TemporalConnection tcp = TemporalConnection.connect(TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", dev.address())));
+        LoopbackGrpcProxy front = LoopbackGrpcProxy.startUnix(socket, tcp.stubs().getRawChannel())) {
+      assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(socket)));
+      try (TemporalConnection c = TemporalConnection.connect(TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", "unix://" + socket)))) {
+        io.temporal.client.WorkflowStub stub = c.client().newUntypedWorkflowStub("QualificationWorkflow",
+            io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId("unix-probe").setTaskQueue("nobody-polls").build());
+        stub.start();
+        // Seen through the TCP front end too: one server behind both.
+        assertEquals(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+            tcp.client().newUntypedWorkflowStub("unix-probe").describe().getStatus());
+        stub.terminate("probe done");
+      }
+    }
+    assertFalse(java.nio.file.Files.exists(socket), "the socket file goes with the front end");
   }
 
   @Test

@@ -15,12 +15,23 @@ import java.util.concurrent.TimeUnit;
  * @param pluginBreak e.g. {@code chmod -x /usr/local/libexec/routerd/plugins/fedqual-test-plugin}
  * @param pluginRestore e.g. {@code chmod +x ...}
  * @param pluginCheck exits 0 when the plugin is runnable, e.g. {@code test -x ...}
+ * @param restart kills the process hosting this node (the worker itself, whose PID is in {@code
+ *     FEDQUAL_PID}) so that its supervisor starts a fresh one on the same state file, e.g. {@code
+ *     systemctl kill -s KILL --kill-whom=main cloudedge-node.service} under {@code Restart=always};
+ *     empty when restarts stay inside the process (the eventd runtime is restarted in place)
  */
 public record CommandFaults(
-    String partitionApply, String partitionRestore, String pluginBreak, String pluginRestore, String pluginCheck)
+    String partitionApply, String partitionRestore, String pluginBreak, String pluginRestore, String pluginCheck,
+    String restart)
     implements FaultMethods {
 
   private static final long TIMEOUT_SECONDS = 25;
+
+  /** Fault commands without a process restart: restarts stay inside the worker process. */
+  public CommandFaults(String partitionApply, String partitionRestore, String pluginBreak, String pluginRestore,
+      String pluginCheck) {
+    this(partitionApply, partitionRestore, pluginBreak, pluginRestore, pluginCheck, "");
+  }
 
   @Override
   public void applyPartition(String tag) throws Exception {
@@ -47,7 +58,22 @@ public record CommandFaults(
     return run("pluginCheck", pluginCheck, "", false) == 0;
   }
 
+  @Override
+  public boolean restartsProcess() {
+    return restart != null && !restart.isBlank();
+  }
+
+  @Override
+  public void restartProcess(String tag, long pid) throws Exception {
+    run("restart", restart, tag, true, java.util.Map.of("FEDQUAL_PID", Long.toString(pid)));
+  }
+
   private static int run(String name, String command, String tag, boolean mustSucceed) throws IOException, InterruptedException {
+    return run(name, command, tag, mustSucceed, java.util.Map.of());
+  }
+
+  private static int run(String name, String command, String tag, boolean mustSucceed, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     if (command == null || command.isBlank()) {
       throw new FaultMethodMissingException("fault method '" + name + "' is not set in the topology file");
     }
@@ -56,6 +82,7 @@ public record CommandFaults(
     ProcessBuilder pb = new ProcessBuilder(List.of("sh", "-c", command)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("FEDQUAL_TAG", tag);
+    pb.environment().putAll(env);
     Process p = pb.start();
     p.getOutputStream().close();
     try {

@@ -20,4 +20,20 @@ public interface FaultMethods {
 
   /** Whether the subscription's plugin is runnable. */
   boolean pluginHealthy(String subscription) throws Exception;
+
+  /**
+   * Whether a restart of this node is a restart of its worker process ({@link #restartProcess}),
+   * not of the eventd runtime inside it.
+   */
+  default boolean restartsProcess() {
+    return false;
+  }
+
+  /**
+   * Kills the process hosting this node, {@code pid}, so that its supervisor starts a fresh one on
+   * the same state file. Returns only when the command failed to do so (or the process outlives it).
+   */
+  default void restartProcess(String tag, long pid) throws Exception {
+    throw new UnsupportedOperationException("this node's restarts stay inside its worker process");
+  }
 }

@@ -259,6 +259,9 @@ public final class NodeActivitiesImpl implements NodeActivities {
 
   @Override
   public RuntimeRestart restartRuntime(FaultRequest request) {
+    if (restartsProcess()) {
+      return processRestart(request, "restart", false);
+    }
     long before = host.runtimeInstanceId();
     try {
       Heartbeating.run("restart eventd on " + host.nodeName(), Heartbeating.OnCancel.FINISH_STEP, () -> {
@@ -405,6 +408,10 @@ public final class NodeActivitiesImpl implements NodeActivities {
 
   @Override
   public RuntimeRestart startRuntime(FaultRequest request) {
+    if (restartsProcess()) {
+      // Started again as a fresh process on the same state file: a crash and a supervisor restart.
+      return processRestart(request, "start", true);
+    }
     long before = host.active() ? host.runtimeInstanceId() : 0;
     try {
       Heartbeating.run("start eventd on " + host.nodeName(), Heartbeating.OnCancel.FINISH_STEP, () -> {
@@ -722,6 +729,21 @@ public final class NodeActivitiesImpl implements NodeActivities {
       throw QualificationFailureType.FAULT_METHOD_MISSING.failure(e.getMessage());
     } catch (Exception e) {
       throw infra(what + " on " + host.nodeName(), e);
+    }
+  }
+
+  private boolean restartsProcess() {
+    return host.faults() != null && host.faults().restartsProcess();
+  }
+
+  private RuntimeRestart processRestart(FaultRequest request, String what, boolean onlyWhenStopped) {
+    String step = what + " the worker process of " + host.nodeName();
+    try {
+      return ProcessRestart.run(host, request.tag(), step, onlyWhenStopped);
+    } catch (ActivityCompletionException e) {
+      throw e;
+    } catch (Exception e) {
+      throw infra(step, e);
     }
   }
 

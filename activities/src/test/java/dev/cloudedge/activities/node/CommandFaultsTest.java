@@ -47,6 +47,19 @@ class CommandFaultsTest {
   }
 
   @Test
+  void aRestartCommandGetsTheWorkersPidAndMakesRestartsProcessRestarts(@TempDir Path tmp) throws Exception {
+    assertFalse(new CommandFaults("", "", "", "", "").restartsProcess(), "no restart command: restarts stay in process");
+    Path seen = tmp.resolve("seen");
+    CommandFaults f = new CommandFaults("", "", "", "", "", "printf '%s %s' \"$FEDQUAL_PID\" \"$FEDQUAL_TAG\" > " + seen);
+    assertTrue(f.restartsProcess());
+    f.restartProcess("fedqual-run-c1-restart-0", 4242);
+    assertEquals("4242 fedqual-run-c1-restart-0", Files.readString(seen));
+    IOException e = assertThrows(IOException.class,
+        () -> new CommandFaults("", "", "", "", "", "exit 7").restartProcess("t", 1));
+    assertEquals("fault method 'restart' exited 7", e.getMessage());
+  }
+
+  @Test
   void endpointsWithIpv6AndDefaultPorts() {
     assertEquals(8410, NodeActivitiesImpl.address("http://[::1]:8410").getPort());
     assertTrue(NodeActivitiesImpl.address("http://[::1]:8410").getAddress().isLoopbackAddress());

@@ -191,6 +191,7 @@ final class FederationRules {
     }
     duration(r, "pushInterval", s.pushInterval(), errors);
     duration(r, "pruneInterval", s.pruneInterval(), errors);
+    duration(r, "pushTimeout", s.pushTimeout(), errors);
     duration(r, "pushRetry.baseBackoff", s.pushRetry().baseBackoff(), errors);
     duration(r, "pushRetry.maxBackoff", s.pushRetry().maxBackoff(), errors);
     duration(r, "pushRetry.maxTickBackoff", s.pushRetry().maxTickBackoff(), errors);

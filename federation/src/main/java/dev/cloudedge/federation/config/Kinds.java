@@ -252,11 +252,21 @@ public final class Kinds {
   /** {@code spec.receiver}: limits of every receiver of the node; 0 takes the default. */
   public record ReceiverLimits(int maxConnections) {}
 
-  /** EventNode spec: the daemon tunables that routerd keeps in its rendered config.json, plus receiver limits. */
+  /**
+   * EventNode spec: the daemon tunables that routerd keeps in its rendered config.json, plus receiver
+   * limits and {@code pushTimeout}, the bound on one push attempt (connect, send, answer; empty takes
+   * routerd's 30 s).
+   */
   public record EventNodeSpec(Admin admin, String pushInterval, String pruneInterval, PushRetry pushRetry,
-      ReceiverLimits receiver) {
+      ReceiverLimits receiver, String pushTimeout) {
+    /** A spec without a push timeout (routerd's 30 s). */
+    public EventNodeSpec(Admin admin, String pushInterval, String pruneInterval, PushRetry pushRetry, ReceiverLimits receiver) {
+      this(admin, pushInterval, pruneInterval, pushRetry, receiver, "");
+    }
+
     public EventNodeSpec {
       admin = admin == null ? new Admin("", 0) : admin;
+      pushTimeout = str(pushTimeout);
       pushInterval = str(pushInterval);
       pruneInterval = str(pruneInterval);
       pushRetry = pushRetry == null ? new PushRetry(0, "", "", "") : pushRetry;

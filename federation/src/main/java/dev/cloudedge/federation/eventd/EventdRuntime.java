@@ -186,7 +186,7 @@ public final class EventdRuntime implements AutoCloseable {
         NioIoHandler.newFactory());
     this.scheduler = Executors.newScheduledThreadPool(2, new DefaultThreadFactory("eventd-scheduler", true));
     this.worker = Executors.newCachedThreadPool(new DefaultThreadFactory("eventd-worker", true));
-    this.client = new PushClient(options.clock(), PushClient.DEFAULT_TIMEOUT, loops);
+    this.client = new PushClient(options.clock(), tuning.pushTimeout(), loops);
   }
 
   /** Starts a runtime with default options for {@code config} and {@code stateFile}. */

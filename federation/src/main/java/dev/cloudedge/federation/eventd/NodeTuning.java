@@ -4,6 +4,7 @@ import dev.cloudedge.federation.config.FederationConfig;
 import dev.cloudedge.federation.config.GoDuration;
 import dev.cloudedge.federation.config.Kinds;
 import dev.cloudedge.federation.delivery.RetryPolicy;
+import dev.cloudedge.federation.transport.PushClient;
 import java.time.Duration;
 
 /**
@@ -16,9 +17,10 @@ import java.time.Duration;
  * @param retry per-pass and across-pass retry
  * @param admin where {@code GET /metrics} is served (port 0: not served)
  * @param maxConnections open connections each receiver accepts; one more is answered 503 and closed
+ * @param pushTimeout the bound on one push attempt (routerd's 30 s unless the EventNode sets one)
  */
 public record NodeTuning(Duration pushInterval, Duration pruneInterval, RetryPolicy retry, Kinds.Admin admin,
-    int maxConnections) {
+    int maxConnections, Duration pushTimeout) {
   /** Connections per receiver when the EventNode sets none. */
   public static final int DEFAULT_MAX_CONNECTIONS = 1024;
   public static final Duration DEFAULT_PUSH_INTERVAL = Duration.ofSeconds(10);
@@ -40,7 +42,8 @@ public record NodeTuning(Duration pushInterval, Duration pruneInterval, RetryPol
         parse(id, "pushRetry.maxBackoff", pr.maxBackoff()), push,
         parse(id, "pushRetry.maxTickBackoff", pr.maxTickBackoff()));
     int max = spec.receiver().maxConnections() > 0 ? spec.receiver().maxConnections() : DEFAULT_MAX_CONNECTIONS;
-    return new NodeTuning(push, prune, retry, spec.admin(), max);
+    Duration timeout = orDefault(parse(id, "pushTimeout", spec.pushTimeout()), PushClient.DEFAULT_TIMEOUT);
+    return new NodeTuning(push, prune, retry, spec.admin(), max, timeout);
   }
 
   private static Duration parse(String id, String field, String text) {

@@ -259,6 +259,11 @@ class ConfigValidatorTest {
         id + " spec.pushRetry.maxAttempts must be >= 0"),
         messages("---\napiVersion: cloudedge.dev/v1alpha1\nkind: EventNode\nmetadata: {name: onprem}\nspec:\n"
             + "  admin: {port: 70000}\n  pushInterval: fast\n  pushRetry: {maxAttempts: -1}\n"));
+    assertEquals(List.of(id + " spec.pushTimeout must be a Go duration: time: invalid duration \"soon\""),
+        messages("---\napiVersion: cloudedge.dev/v1alpha1\nkind: EventNode\nmetadata: {name: onprem}\nspec:\n"
+            + "  pushTimeout: soon\n"));
+    assertEquals(List.of(), messages("---\napiVersion: cloudedge.dev/v1alpha1\nkind: EventNode\nmetadata: {name: onprem}\nspec:\n"
+        + "  pushTimeout: 3s\n"));
     assertEquals(List.of("federation.routerd.net/v1alpha1/EventNode/onprem must use apiVersion cloudedge.dev/v1alpha1"),
         messages("---\n" + API + "kind: EventNode\nmetadata: {name: onprem}\n"));
   }

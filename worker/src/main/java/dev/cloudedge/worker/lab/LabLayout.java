@@ -83,12 +83,26 @@ public record LabLayout(Path dir, int receiverPortA, int receiverPortB, int prox
   }
 
   private void writeFiles() throws IOException {
+    writeSecretsAndPlugin(dir);
+    if (!Files.exists(senderConfig())) {
+      Files.writeString(senderConfig(), senderYaml(), StandardCharsets.UTF_8);
+    }
+    if (!Files.exists(receiverConfig())) {
+      Files.writeString(receiverConfig(), receiverYaml(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * The group secrets (32 random bytes, hex, 0600 in a 0700 {@code secrets/}) and the test plugin of
+   * a lab directory, each created only when missing.
+   */
+  static void writeSecretsAndPlugin(Path dir) throws IOException {
     Path secrets = dir.resolve("secrets");
     if (!Files.exists(secrets)) {
       Files.createDirectory(secrets, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
     for (String g : new String[] {GROUP_A, GROUP_B}) {
-      Path key = secretFile(g);
+      Path key = secrets.resolve(g + ".key");
       if (!Files.exists(key)) {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
@@ -98,45 +112,46 @@ public record LabLayout(Path dir, int receiverPortA, int receiverPortB, int prox
     }
     Path plugins = dir.resolve("plugins");
     Files.createDirectories(plugins);
-    if (!Files.exists(plugin())) {
-      Files.writeString(plugin(), """
+    Path plugin = plugins.resolve(PLUGIN);
+    if (!Files.exists(plugin)) {
+      Files.writeString(plugin, """
           #!/bin/sh
           # CloudEdge lab test plugin: reads the PluginRequest, answers an empty PluginResult.
           cat >/dev/null
           printf '{"apiVersion":"plugin.routerd.net/v1alpha1","kind":"PluginResult","metadata":{"name":"fedqual"},"status":{"ttl":"30m","resources":[]}}\\n'
           """, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(plugin(), PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-    if (!Files.exists(senderConfig())) {
-      Files.writeString(senderConfig(), senderYaml(), StandardCharsets.UTF_8);
-    }
-    if (!Files.exists(receiverConfig())) {
-      Files.writeString(receiverConfig(), receiverYaml(), StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
   }
 
   private String group(String name, String node, int listenPort) {
+    return group(name, node, secretFile(name), "127.0.0.1", listenPort);
+  }
+
+  static String group(String name, String node, Path secret, String listenHost, int listenPort) {
     return "apiVersion: federation.routerd.net/v1alpha1\nkind: EventGroup\nmetadata:\n  name: " + name + "\nspec:\n"
-        + "  nodeName: " + node + "\n  auth:\n    mode: hmac\n    secretFile: " + secretFile(name) + "\n"
-        + (listenPort > 0 ? "  listen:\n    address: 127.0.0.1\n    port: " + listenPort + "\n" : "")
+        + "  nodeName: " + node + "\n  auth:\n    mode: hmac\n    secretFile: " + secret + "\n"
+        + (listenPort > 0 ? "  listen:\n    address: " + listenHost + "\n    port: " + listenPort + "\n" : "")
         + "---\n";
   }
 
-  private static String slo(String group, int warn, int fail, int soon, int pending, int failed) {
+  static String slo(String group, int warn, int fail, int soon, int pending, int failed) {
     return "apiVersion: federation.routerd.net/v1alpha1\nkind: FederationSLO\nmetadata:\n  name: " + group + "-slo\nspec:\n"
         + "  groupRef: " + group + "\n  delivery:\n    lagWarnSeconds: " + warn + "\n    lagFailSeconds: " + fail
         + "\n    expiresSoonSeconds: " + soon + "\n  subscription:\n    maxPendingRuns: " + pending + "\n    maxFailedRuns: "
         + failed + "\n---\n";
   }
 
-  private static String node(String name) {
-    // Short ticks and backoffs: the lab recovers in seconds, not the 10 s routerd tick.
+  static String node(String name) {
+    // Short ticks and backoffs: the lab recovers in seconds, not the 10 s routerd tick. A 3 s
+    // attempt bound (routerd: 30 s) lets a dropped push fail within the scenarios' 30 s window: with
+    // a black hole (drop) each attempt lasts its whole timeout.
     return "apiVersion: cloudedge.dev/v1alpha1\nkind: EventNode\nmetadata:\n  name: " + name + "\nspec:\n"
-        + "  pushInterval: 1s\n  pruneInterval: 1m\n  pushRetry:\n    maxAttempts: 2\n    baseBackoff: 100ms\n"
+        + "  pushInterval: 1s\n  pruneInterval: 1m\n  pushTimeout: 3s\n  pushRetry:\n    maxAttempts: 2\n    baseBackoff: 100ms\n"
         + "    maxBackoff: 500ms\n    maxTickBackoff: 2s\n---\n";
   }
 
-  private String peer(String name, String group, String node, String endpoint) {
+  static String peer(String name, String group, String node, String endpoint) {
     return "apiVersion: federation.routerd.net/v1alpha1\nkind: EventPeer\nmetadata:\n  name: " + name + "\nspec:\n"
         + "  groupRef: " + group + "\n  nodeName: " + node + "\n  endpoint: " + endpoint + "\n"
         + "  types:\n    - routerd.client.ipv4.observed\n---\n";
@@ -156,8 +171,13 @@ public record LabLayout(Path dir, int receiverPortA, int receiverPortB, int prox
         + group(GROUP_A, RECEIVER, receiverPortA) + group(GROUP_B, RECEIVER, receiverPortB)
         + peer(SENDER, GROUP_A, SENDER, "http://127.0.0.1:" + senderPortA)
         + slo(GROUP_A, 30, 120, 60, 5, 3) + slo(GROUP_B, 60, 240, 120, 10, 5) + node(RECEIVER)
-        + "apiVersion: plugin.routerd.net/v1alpha1\nkind: Plugin\nmetadata:\n  name: " + PLUGIN + "\nspec:\n"
-        + "  executable: " + plugin() + "\n  timeout: 5s\n---\n"
+        + subscription(plugin());
+  }
+
+  /** The test Plugin and the qualification's EventSubscription on the receiver. */
+  static String subscription(Path plugin) {
+    return "apiVersion: plugin.routerd.net/v1alpha1\nkind: Plugin\nmetadata:\n  name: " + PLUGIN + "\nspec:\n"
+        + "  executable: " + plugin + "\n  timeout: 5s\n---\n"
         + "apiVersion: federation.routerd.net/v1alpha1\nkind: EventSubscription\nmetadata:\n  name: " + SUBSCRIPTION + "\nspec:\n"
         + "  groupRef: " + GROUP_A + "\n  match:\n    types:\n      - routerd.client.ipv4.observed\n"
         + "  trigger:\n    pluginRef: " + PLUGIN + "\n";
@@ -199,6 +219,10 @@ public record LabLayout(Path dir, int receiverPortA, int receiverPortB, int prox
 
   /** A topology id derived from the lab directory, so one lab directory is qualified by one run at a time. */
   public String topologyId() {
+    return topologyIdOf(dir);
+  }
+
+  static String topologyIdOf(Path dir) {
     try {
       byte[] h = MessageDigest.getInstance("SHA-256").digest(dir.toString().getBytes(StandardCharsets.UTF_8));
       return "lab-" + HexFormat.of().formatHex(h).substring(0, 12);

@@ -113,7 +113,13 @@ public final class HostedNode implements NodeHost, AutoCloseable {
 
   @Override
   public long runtimeInstanceId() {
-    return instanceId;
+    // A node whose restarts are process restarts is identified by its real PID, which is what
+    // changes when it restarts.
+    return processRestarts() ? ProcessHandle.current().pid() : instanceId;
+  }
+
+  private boolean processRestarts() {
+    return faults != null && faults.restartsProcess();
   }
 
   @Override
@@ -162,7 +168,7 @@ public final class HostedNode implements NodeHost, AutoCloseable {
 
   @Override
   public String runtimeUnit() {
-    return "in-process:" + nodeName;
+    return (processRestarts() ? "process:" : "in-process:") + nodeName;
   }
 
   @Override
