@@ -90,7 +90,8 @@ public final class RemediateCommand implements Callable<Integer> {
     @Option(names = "--group", required = true, paramLabel = "GROUP", description = "EventGroup to remediate")
     String group;
 
-    @Option(names = "--run-id", paramLabel = "ID", description = "readable run id (default: UTC timestamp)")
+    @Option(names = "--run-id", paramLabel = "ID", description = "the last part of the workflow id remediation/<node>/<group>/<ID>:"
+        + " letters, digits, '.', '_', '-' (default: the UTC time, YYYYMMDDTHHMMSSZ)")
     String runId;
 
     @Option(names = "--requested-by", paramLabel = "NAME", description = "requester identity; may not approve its own actions (default $USER)")
@@ -101,6 +102,10 @@ public final class RemediateCommand implements Callable<Integer> {
 
     RemediationRequest request() {
       String run = runId == null || runId.isBlank() ? RUN_ID.format(Instant.now()) : runId.trim();
+      if (!run.matches("[A-Za-z0-9._-]{1,128}")) {
+        throw new IllegalArgumentException("--run-id must be 1-128 letters, digits, '.', '_' or '-' (it ends the workflow id"
+            + " remediation/<node>/<group>/<run id>), got \"" + runId + "\"");
+      }
       long timeout = 0;
       if (approvalTimeout != null && !approvalTimeout.isBlank()) {
         Duration d = GoDuration.parse(approvalTimeout);

@@ -94,6 +94,12 @@ class RemediateCommandLabTest {
         assertEquals(2, badStart.code(), badStart.out() + badStart.err());
         assertTrue(badStart.err().contains(noGroup), badStart.err());
 
+        Run slash = cli(server.address(), "remediate", "start", "--node", LabLayout.SENDER, "--group", LabLayout.GROUP_A,
+            "--run-id", "a/b", "--requested-by", "alice");
+        assertEquals(2, slash.code(), slash.out() + slash.err());
+        assertTrue(slash.err().contains("--run-id must be 1-128 letters, digits, '.', '_' or '-'") && slash.err().contains("\"a/b\""),
+            slash.err());
+
         Run start = cli(server.address(), "remediate", "start", "--node", LabLayout.SENDER, "--group",
             LabLayout.GROUP_A, "--run-id", "cli-e2e", "--requested-by", "alice");
         assertEquals(0, start.code(), start.err());
