@@ -85,17 +85,7 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--rate, --duration and --window must be positive");
     }
     PrintWriter out = spec.commandLine().getOut();
-    boolean temp = workDir == null;
-    // A fresh directory per run: reused state files would turn every event into a duplicate.
-    Path dir = temp ? Files.createTempDirectory("cloudedge-bench-")
-        : Files.createTempDirectory(Files.createDirectories(workDir), "run-");
-    try {
-      return run(out, dir);
-    } finally {
-      if (temp) {
-        deleteTree(dir);
-      }
-    }
+    return WorkDirs.inFreshDir(workDir, "cloudedge-bench-", dir -> run(out, dir));
   }
 
   private int run(PrintWriter out, Path dir) throws Exception {
@@ -356,14 +346,6 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 

@@ -88,16 +88,7 @@ public final class BenchEmitCommand implements Callable<Integer> {
           + "--batch-size 1..10000");
     }
     PrintWriter out = spec.commandLine().getOut();
-    boolean temp = workDir == null;
-    Path dir = temp ? Files.createTempDirectory("cloudedge-bench-emit-")
-        : Files.createTempDirectory(Files.createDirectories(workDir), "run-");
-    try {
-      return run(out, dir);
-    } finally {
-      if (temp) {
-        BenchDeliveryCommand.deleteTree(dir);
-      }
-    }
+    return WorkDirs.inFreshDir(workDir, "cloudedge-bench-emit-", dir -> run(out, dir));
   }
 
   private int run(PrintWriter out, Path dir) throws Exception {

@@ -139,16 +139,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    boolean temp = workDir == null;
-    Path dir = temp ? Files.createTempDirectory("cloudedge-soak-")
-        : Files.createTempDirectory(Files.createDirectories(workDir), "run-");
-    try {
-      return run(out, dir);
-    } finally {
-      if (temp) {
-        BenchDeliveryCommand.deleteTree(dir);
-      }
-    }
+    return WorkDirs.inFreshDir(workDir, "cloudedge-soak-", dir -> run(out, dir));
   }
 
   private int run(PrintWriter out, Path dir) throws Exception {

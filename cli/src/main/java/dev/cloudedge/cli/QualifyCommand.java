@@ -156,7 +156,7 @@ public final class QualifyCommand implements Callable<Integer> {
       log(spec.commandLine().getOut(), "starting the embedded " + kind.name().toLowerCase(java.util.Locale.ROOT) + " lab in " + dir);
       // A lab directory of our own holds the run's group keys: it goes when the run ends (or the
       // process is interrupted); one given with --lab-dir is the operator's and stays.
-      Thread cleanup = labDir != null ? null : new Thread(() -> deleteTree(dir), "lab-dir-cleanup");
+      Thread cleanup = labDir != null ? null : new Thread(() -> WorkDirs.deleteTreeQuietly(dir), "lab-dir-cleanup");
       if (cleanup != null) {
         Runtime.getRuntime().addShutdownHook(cleanup);
       }
@@ -170,31 +170,13 @@ public final class QualifyCommand implements Callable<Integer> {
         return watch(svc, req.runId(), spec.commandLine().getOut(), err);
       } finally {
         if (cleanup != null) {
-          deleteTree(dir);
+          WorkDirs.deleteTreeQuietly(dir);
           try {
             Runtime.getRuntime().removeShutdownHook(cleanup);
           } catch (IllegalStateException shuttingDown) {
             // The hook is running or ran already.
           }
         }
-      }
-    }
-
-    /** Removes {@code dir} and everything in it; what cannot be removed is left, silently (a temp dir). */
-    static void deleteTree(Path dir) {
-      if (!Files.exists(dir)) {
-        return;
-      }
-      try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-          try {
-            Files.deleteIfExists(p);
-          } catch (java.io.IOException e) {
-            // Best effort: the OS cleans the temp dir eventually.
-          }
-        });
-      } catch (java.io.IOException | java.io.UncheckedIOException e) {
-        // Best effort.
       }
     }
 

@@ -148,25 +148,11 @@ public final class EventCodec {
     }
 
     private void object() throws EventDecodeException {
-      push();
-      pos++;
-      ws();
-      if (peek() == '}') {
-        pos++;
-        depth--;
+      if (!openObject()) {
         return;
       }
-      while (true) {
-        ws();
-        if (peek() != '"') {
-          throw syntax("looking for beginning of object key string");
-        }
-        int ks = pos + 1;
-        int ke = stringEnd();
-        String key = GoJson.unquote(b, ks, ke);
-        ws();
-        expect(':', "after object key");
-        ws();
+      do {
+        String key = memberKey();
         int f = field(key);
         switch (f) {
           case 0, 1, 2, 3, 4, 5 -> stringField(f, key);
@@ -175,18 +161,51 @@ public final class EventCodec {
           case 8 -> expiresAt = timeField(key, expiresAt);
           default -> skipValue();
         }
-        ws();
-        int c = peek();
-        if (c == ',') {
-          pos++;
-        } else if (c == '}') {
-          pos++;
-          depth--;
-          return;
-        } else {
-          throw syntax("after object key:value pair");
-        }
+      } while (nextMember());
+    }
+
+    /** Enters an object at its '{'; false when it is empty (and already left). */
+    private boolean openObject() throws EventDecodeException {
+      push();
+      pos++;
+      ws();
+      if (peek() == '}') {
+        pos++;
+        depth--;
+        return false;
       }
+      return true;
+    }
+
+    /** A member's key, up to and past its ':'. */
+    private String memberKey() throws EventDecodeException {
+      ws();
+      if (peek() != '"') {
+        throw syntax("looking for beginning of object key string");
+      }
+      int ks = pos + 1;
+      int ke = stringEnd();
+      String key = GoJson.unquote(b, ks, ke);
+      ws();
+      expect(':', "after object key");
+      ws();
+      return key;
+    }
+
+    /** After a member's value: true at ',' (another member follows), false at '}' (the object is left). */
+    private boolean nextMember() throws EventDecodeException {
+      ws();
+      int c = peek();
+      if (c == ',') {
+        pos++;
+        return true;
+      }
+      if (c == '}') {
+        pos++;
+        depth--;
+        return false;
+      }
+      throw syntax("after object key:value pair");
     }
 
     /** The struct field a key fills: the exact tag first, then Go's folded match; -1 for none. */
@@ -233,25 +252,11 @@ public final class EventCodec {
       if (payload == null) {
         payload = new LinkedHashMap<>();
       }
-      push();
-      pos++;
-      ws();
-      if (peek() == '}') {
-        pos++;
-        depth--;
+      if (!openObject()) {
         return;
       }
-      while (true) {
-        ws();
-        if (peek() != '"') {
-          throw syntax("looking for beginning of object key string");
-        }
-        int ks = pos + 1;
-        int ke = stringEnd();
-        String k = GoJson.unquote(b, ks, ke);
-        ws();
-        expect(':', "after object key");
-        ws();
+      do {
+        String k = memberKey();
         int v = peek();
         if (v == '"') {
           int s = pos + 1;
@@ -264,18 +269,7 @@ public final class EventCodec {
           skipValue();
           throw new EventDecodeException("event payload value for key " + k + " must be a string");
         }
-        ws();
-        int c2 = peek();
-        if (c2 == ',') {
-          pos++;
-        } else if (c2 == '}') {
-          pos++;
-          depth--;
-          return;
-        } else {
-          throw syntax("after object key:value pair");
-        }
-      }
+      } while (nextMember());
     }
 
     /** Go's {@code time.Time.UnmarshalJSON}: null keeps the value; otherwise the raw string bytes, unescaped. */
