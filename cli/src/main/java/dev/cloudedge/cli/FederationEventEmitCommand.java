@@ -121,9 +121,9 @@ public final class FederationEventEmitCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--type is required");
     }
     Map<String, String> fields = parsePayload(payload);
-    Duration life = parseTtl(ttl);
+    Duration life = dev.cloudedge.federation.emit.EventLines.ttl(ttl, "--ttl");
     Instant now = CliSettings.of(spec).clock().instant();
-    Instant observed = parseObservedAt(observedAt, now);
+    Instant observed = dev.cloudedge.federation.emit.EventLines.observedAt(observedAt, now, "--observed-at");
     String eventId = GoText.isBlank(id) ? EventIds.generate(now) : id;
     Instant expires = life.isZero() ? null : observed.plus(life);
 
@@ -252,32 +252,5 @@ public final class FederationEventEmitCommand implements Callable<Integer> {
       out.put(key, kv.substring(eq + 1));
     }
     return out;
-  }
-
-  private static Duration parseTtl(String text) {
-    Duration d;
-    try {
-      d = GoDuration.parse(GoText.trimSpace(text));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid --ttl: " + e.getMessage(), e);
-    }
-    if (d.isNegative()) {
-      throw new IllegalArgumentException("invalid --ttl: must not be negative, got \"" + text + "\"");
-    }
-    return d;
-  }
-
-  private static Instant parseObservedAt(String text, Instant now) {
-    String t = GoText.trimSpace(text);
-    if (t.isEmpty()) {
-      return now;
-    }
-    try {
-      Instant parsed = GoTime.parse(t);
-      // Go's zero time means "not observed"; the store would stamp it with now anyway.
-      return parsed == null ? now : parsed;
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid --observed-at: " + e.getMessage(), e);
-    }
   }
 }

@@ -179,8 +179,8 @@ public final class EventLines {
       throw new IllegalArgumentException("type is required");
     }
     Map<String, String> payload = payload(n.get("payload"));
-    Duration life = ttl(text(n, "ttl"));
-    Instant observed = observedAt(text(n, "observedAt"), now);
+    Duration life = ttl(text(n, "ttl"), "ttl");
+    Instant observed = observedAt(text(n, "observedAt"), now, "observedAt");
     String id = text(n, "id");
     String eventId = GoText.isBlank(id) ? EventIds.generate(now) : id;
     Instant expires = life.isZero() ? null : observed.plus(life);
@@ -245,20 +245,28 @@ public final class EventLines {
     return out;
   }
 
-  private static Duration ttl(String text) {
+  /**
+   * An event's time to live as emit takes it (Go duration, not negative); errors name {@code
+   * field} ({@code ttl} in a line, {@code --ttl} on the command line).
+   */
+  public static Duration ttl(String text, String field) {
     Duration d;
     try {
       d = GoDuration.parse(GoText.trimSpace(text));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid ttl: " + e.getMessage(), e);
+      throw new IllegalArgumentException("invalid " + field + ": " + e.getMessage(), e);
     }
     if (d.isNegative()) {
-      throw new IllegalArgumentException("invalid ttl: must not be negative, got \"" + text + "\"");
+      throw new IllegalArgumentException("invalid " + field + ": must not be negative, got \"" + text + "\"");
     }
     return d;
   }
 
-  private static Instant observedAt(String text, Instant now) {
+  /**
+   * When an event was observed as emit takes it: RFC 3339, or {@code now} when empty or Go's zero
+   * time (the store would stamp it with now anyway); errors name {@code field}.
+   */
+  public static Instant observedAt(String text, Instant now, String field) {
     String t = GoText.trimSpace(text);
     if (t.isEmpty()) {
       return now;
@@ -267,7 +275,7 @@ public final class EventLines {
       Instant parsed = GoTime.parse(t);
       return parsed == null ? now : parsed;
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid observedAt: " + e.getMessage(), e);
+      throw new IllegalArgumentException("invalid " + field + ": " + e.getMessage(), e);
     }
   }
 }
