@@ -2,6 +2,8 @@ package dev.cloudedge.cli;
 
 import dev.cloudedge.cli.doctor.DoctorCommand;
 import dev.cloudedge.cli.options.CliSettings;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,8 +15,16 @@ import picocli.CommandLine.Spec;
     name = "cloudedge",
     mixinStandardHelpOptions = true,
     versionProvider = Cloudedge.VersionProvider.class,
-    description = "CloudEdge Federation: signed, durable fact federation between edge and cloud nodes.",
-    subcommands = {
+    description = "CloudEdge Federation: signed, durable fact federation between edge and cloud nodes.")
+public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
+
+  /**
+   * The top-level commands, in the order {@code --help} lists them. They are added at run time,
+   * not through {@code @Command(subcommands = ...)}, so that a run builds only the branch it uses:
+   * picocli introspects every command class it is given, and the whole tree costs a fresh JVM
+   * about a third of a second, more than {@code --version} itself.
+   */
+  static final List<Class<?>> COMMANDS = List.of(
       CommandLine.HelpCommand.class,
       FederationCommand.class,
       ValidateCommand.class,
@@ -30,9 +40,7 @@ import picocli.CommandLine.Spec;
       ServerCommand.class,
       WorkerCommand.class,
       LabCommand.class,
-      QualifyCommand.class,
-    })
-public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
+      QualifyCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -64,9 +72,50 @@ public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
     return commandLine(CliSettings.fromEnvironment(System.getenv()));
   }
 
-  /** Builds the command line with explicit settings and the project's exception handlers. */
+  /** Builds the whole command line with explicit settings and the project's exception handlers. */
   public static CommandLine commandLine(CliSettings settings) {
+    return build(settings, COMMANDS);
+  }
+
+  /**
+   * Builds the command line that {@code args} need: the top command with only the top-level
+   * command the arguments name (and its subcommands), or every command when they name none
+   * ({@code --help}, {@code help}, a typo that picocli should answer with suggestions). Parsing
+   * and results are the same as with {@link #commandLine(CliSettings)}.
+   */
+  public static CommandLine commandLine(CliSettings settings, String[] args) {
+    List<String> list = Arrays.asList(args);
+    boolean versionOnly = (list.contains("-V") || list.contains("--version"))
+        && !list.contains("-h") && !list.contains("--help") && list.stream().allMatch(a -> a.startsWith("-"));
+    if (versionOnly) {
+      return build(settings, List.of());
+    }
+    Class<?> named = namedCommand(args);
+    return build(settings, named == null || named == CommandLine.HelpCommand.class ? COMMANDS : List.of(named));
+  }
+
+  /** The top-level command class the first non-option argument names, or null. */
+  static Class<?> namedCommand(String[] args) {
+    for (String a : args) {
+      if (a.startsWith("-")) {
+        continue; // top options (-v, -h, -V) take no value
+      }
+      for (Class<?> c : COMMANDS) {
+        Command command = c.getAnnotation(Command.class);
+        if (command.name().equals(a) || Arrays.asList(command.aliases()).contains(a)) {
+          return c;
+        }
+      }
+      return null;
+    }
+    return null;
+  }
+
+  private static CommandLine build(CliSettings settings, List<Class<?>> commands) {
     CommandLine cl = new CommandLine(new Cloudedge(settings));
+    for (Class<?> c : commands) {
+      cl.addSubcommand(c);
+    }
     cl.setExecutionExceptionHandler(new ErrorHandlers.Execution());
     cl.setParameterExceptionHandler(new ErrorHandlers.Parameter());
     return cl;
@@ -79,7 +128,7 @@ public final class Cloudedge implements Callable<Integer>, CliSettings.Holder {
       System.err.println("cloudedge: " + e.getMessage());
       System.exit(ExitCodes.USAGE);
     }
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(CliSettings.fromEnvironment(System.getenv()), args).execute(args));
   }
 
   /**

@@ -19,7 +19,8 @@ record CliRun(int exitCode, String out, String err) {
   static CliRun run(CliSettings settings, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    var cl = Cloudedge.commandLine(settings);
+    // The tree main() builds: only the branch the arguments name.
+    var cl = Cloudedge.commandLine(settings, args);
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     int code = cl.execute(args);
