@@ -63,20 +63,7 @@ public final class EventCodec {
     }
     if (!ev.payload().isEmpty()) {
       field(out, "payload", false);
-      out.write('{');
-      List<Map.Entry<String, String>> entries = new ArrayList<>(ev.payload().entrySet());
-      entries.sort(Map.Entry.comparingByKey(GoJson.KEY_ORDER));
-      boolean first = true;
-      for (Map.Entry<String, String> e : entries) {
-        if (!first) {
-          out.write(',');
-        }
-        first = false;
-        GoJson.appendString(out, e.getKey());
-        out.write(':');
-        GoJson.appendString(out, e.getValue());
-      }
-      out.write('}');
+      appendPayload(out, ev.payload());
     }
     field(out, "observedAt", false);
     GoJson.appendString(out, GoTime.format(ev.observedAt()));
@@ -84,6 +71,43 @@ public final class EventCodec {
     GoJson.appendString(out, GoTime.format(ev.expiresAt()));
     out.write('}');
     return out.toByteArray();
+  }
+
+  /**
+   * A payload as Go's {@code json.Marshal} writes a {@code map[string]string}: keys in byte order,
+   * Go's escapes. routerd stores payloads this way, and so do we.
+   */
+  public static String encodePayload(Map<String, String> payload) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    appendPayload(out, payload);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static void appendPayload(ByteArrayOutputStream out, Map<String, String> payload) {
+    out.write('{');
+    List<Map.Entry<String, String>> entries = new ArrayList<>(payload.entrySet());
+    entries.sort(Map.Entry.comparingByKey(GoJson.KEY_ORDER));
+    boolean first = true;
+    for (Map.Entry<String, String> e : entries) {
+      if (!first) {
+        out.write(',');
+      }
+      first = false;
+      GoJson.appendString(out, e.getKey());
+      out.write(':');
+      GoJson.appendString(out, e.getValue());
+    }
+    out.write('}');
+  }
+
+  /**
+   * Decodes a stored payload, a JSON object of strings, as Go's {@code json.Unmarshal} into a
+   * {@code map[string]string} does ({@code null} values read as "", the last duplicate key wins).
+   *
+   * @throws EventDecodeException when it is not such an object
+   */
+  public static Map<String, String> decodePayload(byte[] json) throws EventDecodeException {
+    return new Reader(json).payloadOnly();
   }
 
   private static void field(ByteArrayOutputStream out, String name, boolean first) {
@@ -139,6 +163,17 @@ public final class EventCodec {
       trailing();
       return new FederationEvent(strings[0], strings[1], strings[2], strings[3], strings[4], strings[5], payload,
           observedAt, expiresAt);
+    }
+
+    Map<String, String> payloadOnly() throws EventDecodeException {
+      ws();
+      if (pos >= b.length) {
+        throw new EventDecodeException("unexpected end of JSON input");
+      }
+      payloadField();
+      ws();
+      trailing();
+      return payload == null ? Map.of() : payload;
     }
 
     private void trailing() throws EventDecodeException {

@@ -1,11 +1,11 @@
 package dev.cloudedge.federation.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cloudedge.federation.event.EventCodec;
+import dev.cloudedge.federation.event.EventDecodeException;
 import dev.cloudedge.federation.event.FederationEvent;
 import dev.cloudedge.federation.event.GoTime;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,8 +40,6 @@ public final class FederationStore implements AutoCloseable {
     NORMAL
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-  private static final TypeReference<Map<String, String>> PAYLOAD = new TypeReference<>() {};
   private static final String OBSERVED = FederationEvent.OBSERVED_IPV4_TYPE;
 
   private final Path path;
@@ -478,12 +476,7 @@ public final class FederationStore implements AutoCloseable {
     if (payload.isEmpty()) {
       return "{}";
     }
-    try {
-      // FederationEvent's payload is already a sorted map; the mapper orders keys either way.
-      return JSON.writeValueAsString(payload);
-    } catch (IOException e) {
-      throw new SQLException("encode payload: " + e.getMessage(), e);
-    }
+    return EventCodec.encodePayload(payload);
   }
 
   private static Map<String, String> decodePayload(String text) throws SQLException {
@@ -491,8 +484,8 @@ public final class FederationStore implements AutoCloseable {
       return Map.of();
     }
     try {
-      return JSON.readValue(text, PAYLOAD);
-    } catch (IOException e) {
+      return EventCodec.decodePayload(text.getBytes(StandardCharsets.UTF_8));
+    } catch (EventDecodeException e) {
       throw new SQLException("stored payload is not a JSON object of strings: " + e.getMessage(), e);
     }
   }

@@ -169,4 +169,19 @@ class EventCodecTest {
     e = assertThrows(EventDecodeException.class, () -> decode("{\"id\":\"a\",\"observedAt\":\"x\"}"));
     assertTrue(e.getMessage().contains("observedAt"), e.getMessage());
   }
+
+  @Test
+  void storedPayloadsUseGoEncodingAndDecodeAsGoDoes() throws EventDecodeException {
+    // As Go's json.Marshal of a map[string]string: keys in byte order, <>& escaped, non-BMP raw.
+    assertEquals("{\"a\":\"x\\u003cy\\u0026\",\"b\":\"\uD83D\uDE00\"}",
+        EventCodec.encodePayload(Map.of("b", "\uD83D\uDE00", "a", "x<y&")));
+    assertEquals("{}", EventCodec.encodePayload(Map.of()));
+    Map<String, String> back = EventCodec.decodePayload(
+        "{\"a\":\"x\\u003cy\\u0026\", \"n\":null, \"a\":\"last\"}".getBytes(StandardCharsets.UTF_8));
+    assertEquals(Map.of("a", "last", "n", ""), back);
+    assertEquals(Map.of(), EventCodec.decodePayload("null".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(EventDecodeException.class, () -> EventCodec.decodePayload("{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(EventDecodeException.class, () -> EventCodec.decodePayload("{} x".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(EventDecodeException.class, () -> EventCodec.decodePayload("[]".getBytes(StandardCharsets.UTF_8)));
+  }
 }
