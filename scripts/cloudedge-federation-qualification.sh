@@ -73,12 +73,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if [[ ! -f "$root/cli/target/cloudedge.jar" ]]; then
-  echo "$(basename "$0"): building cloudedge (mvn -B -q package -DskipTests)..." >&2
-  # Maven 3.8 writes colour resets even in batch mode; strip them so the output stays plain text.
-  (cd "$root" && mvn -B -q package -DskipTests) 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' >&2 \
-    || { echo "$(basename "$0"): build failed" >&2; exit 2; }
-fi
+# bin/cloudedge builds the node and dev-server jars when they are missing or older than the
+# sources (exit 2 when the build fails), and puts the dev-server jar on the class path.
 
 if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then
   if [[ ${#target[@]} -gt 0 ]]; then

@@ -24,7 +24,9 @@ final class ErrorHandlers {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
       PrintWriter err = cl.getErr();
-      if (ex instanceof IllegalArgumentException || ex instanceof UserException) {
+      // A missing dev-server jar is a setup error like a missing ip or nft for the netns lab.
+      if (ex instanceof IllegalArgumentException || ex instanceof UserException
+          || ex instanceof dev.cloudedge.worker.EmbeddedTemporal.NotInstalledException) {
         err.println("cloudedge: " + ex.getMessage());
         err.flush();
         return ExitCodes.USAGE;

@@ -2,6 +2,7 @@ package dev.cloudedge.cli;
 
 import dev.cloudedge.cli.options.TemporalOptions;
 import dev.cloudedge.worker.EmbeddedLab;
+import dev.cloudedge.worker.EmbeddedTemporal;
 import dev.cloudedge.worker.lab.LabLayout;
 import dev.cloudedge.worker.lab.NetnsLab;
 import dev.cloudedge.worker.lab.TcpProxy;
@@ -59,6 +60,9 @@ public final class LabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       TcpProxy.Mode mode = QualifyCommand.cutMode(partitionMode);
+      if (!temporal.settings().hasAddress()) {
+        EmbeddedTemporal.requireInstalled();
+      }
       EmbeddedLab lab = start(labKind(kind), temporal.settings(), devPort, dir, mode, controlWorker, spec.commandLine().getErr());
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

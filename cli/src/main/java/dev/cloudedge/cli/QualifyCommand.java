@@ -4,6 +4,7 @@ import dev.cloudedge.cli.options.TemporalOptions;
 import dev.cloudedge.cli.output.OutputOptions;
 import dev.cloudedge.cli.output.Printer;
 import dev.cloudedge.worker.EmbeddedLab;
+import dev.cloudedge.worker.EmbeddedTemporal;
 import dev.cloudedge.worker.QualificationService;
 import dev.cloudedge.worker.TemporalConnection;
 import dev.cloudedge.worker.TopologyFile;
@@ -151,6 +152,9 @@ public final class QualifyCommand implements Callable<Integer> {
       }
       // Validate the flags before anything is started or created (no evidence directory on a setup error).
       QualificationRequest probe = request(harness, flagCheckTopology(), ScenarioTimings.lab());
+      if (!temporal.settings().hasAddress()) {
+        EmbeddedTemporal.requireInstalled();
+      }
       Path dir = labDir != null ? labDir
           : Path.of(System.getProperty("java.io.tmpdir"), "cloudedge-lab-" + probe.runId());
       log(spec.commandLine().getOut(), "starting the embedded " + kind.name().toLowerCase(java.util.Locale.ROOT) + " lab in " + dir);

@@ -1,6 +1,6 @@
 package dev.cloudedge.cli;
 
-import dev.cloudedge.worker.DevServer;
+import dev.cloudedge.worker.EmbeddedTemporal;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -20,7 +20,8 @@ public final class ServerCommand implements Callable<Integer> {
   /** {@code cloudedge server start-dev}. */
   @Command(name = "start-dev", mixinStandardHelpOptions = true,
       description = {"Run Temporal's in-memory Java test server in real time on 127.0.0.1:7233 with CloudEdge's search "
-          + "attributes registered. No install, no download; all state is lost when it stops (Ctrl-C)."})
+          + "attributes registered. No install, no download; all state is lost when it stops (Ctrl-C). Needs "
+          + "cloudedge-devserver.jar on the class path (bin/cloudedge adds it)."})
   public static final class StartDev implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -29,7 +30,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-      DevServer server = DevServer.start(port);
+      EmbeddedTemporal server = EmbeddedTemporal.start(port);
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         server.close();

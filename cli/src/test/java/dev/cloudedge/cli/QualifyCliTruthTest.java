@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cloudedge.cli.options.CliSettings;
-import dev.cloudedge.worker.DevServer;
 import dev.cloudedge.worker.EmbeddedLab;
+import dev.cloudedge.worker.EmbeddedTemporal;
 import dev.cloudedge.worker.TemporalConnection;
 import dev.cloudedge.worker.TemporalSettings;
 import dev.cloudedge.worker.lab.LabLayout;
@@ -45,13 +45,13 @@ class QualifyCliTruthTest {
   private static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
   @TempDir Path tmp;
-  private DevServer server;
+  private EmbeddedTemporal server;
 
   private record Run(int code, String out, String err, long millis) {}
 
   @BeforeEach
   void startServer() throws IOException {
-    server = DevServer.start(freePort());
+    server = EmbeddedTemporal.start(freePort());
   }
 
   @AfterEach

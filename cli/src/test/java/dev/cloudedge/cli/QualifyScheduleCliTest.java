@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cloudedge.cli.options.CliSettings;
-import dev.cloudedge.worker.DevServer;
 import dev.cloudedge.worker.EmbeddedLab;
+import dev.cloudedge.worker.EmbeddedTemporal;
 import dev.cloudedge.worker.TemporalSettings;
 import dev.cloudedge.worker.lab.TcpProxy;
 import java.io.IOException;
@@ -56,7 +56,7 @@ class QualifyScheduleCliTest {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aScheduleRunsQualificationsWithTheirOwnEvidenceAndIsDeletedAtOnce() throws Exception {
-    try (DevServer server = DevServer.start(freePort())) {
+    try (EmbeddedTemporal server = EmbeddedTemporal.start(freePort())) {
       String addr = server.address();
       Path labDir = tmp.resolve("lab");
       Path ev = tmp.resolve("nightly-evidence");

@@ -25,7 +25,7 @@ public final class EmbeddedLab implements AutoCloseable {
     NETNS
   }
 
-  private final DevServer server;
+  private final EmbeddedTemporal server;
   private final TemporalConnection connection;
   private final Lab lab;
   private final NetnsLab netns;
@@ -33,7 +33,7 @@ public final class EmbeddedLab implements AutoCloseable {
   private final List<String> orphanedFaults;
   private final boolean controlWorker;
 
-  private EmbeddedLab(DevServer server, TemporalConnection connection, Lab lab, NetnsLab netns, WorkerFactory factory,
+  private EmbeddedLab(EmbeddedTemporal server, TemporalConnection connection, Lab lab, NetnsLab netns, WorkerFactory factory,
       List<String> orphanedFaults, boolean controlWorker) {
     this.controlWorker = controlWorker;
     this.server = server;
@@ -47,8 +47,9 @@ public final class EmbeddedLab implements AutoCloseable {
   /**
    * Starts it all.
    *
-   * @param settings where Temporal is; without an address a dev server is started on {@code devPort}
-   *     (0 picks a free port)
+   * @param settings where Temporal is; without an address the embedded server is started on {@code
+   *     devPort} (0 picks a free port)
+   * @throws EmbeddedTemporal.NotInstalledException without an address when the dev-server jar is absent
    */
   public static EmbeddedLab start(TemporalSettings settings, int devPort, Path labDir, TcpProxy.Mode cutMode)
       throws IOException {
@@ -66,10 +67,10 @@ public final class EmbeddedLab implements AutoCloseable {
    */
   public static EmbeddedLab start(TemporalSettings settings, int devPort, Path labDir, TcpProxy.Mode cutMode,
       boolean controlWorker) throws IOException {
-    DevServer server = null;
+    EmbeddedTemporal server = null;
     TemporalSettings s = settings;
     if (!settings.hasAddress()) {
-      server = DevServer.start(devPort == 0 ? freePort() : devPort);
+      server = EmbeddedTemporal.start(devPort == 0 ? freePort() : devPort);
       s = settings.override(server.address(), null, null, null, null, false, null);
     }
     TemporalConnection conn = null;
@@ -117,10 +118,10 @@ public final class EmbeddedLab implements AutoCloseable {
     if (missing != null) {
       throw new IllegalArgumentException(missing);
     }
-    DevServer server = null;
+    EmbeddedTemporal server = null;
     TemporalSettings s = settings;
     if (!settings.hasAddress()) {
-      server = DevServer.start(devPort == 0 ? freePort() : devPort);
+      server = EmbeddedTemporal.start(devPort == 0 ? freePort() : devPort);
       s = settings.override(server.address(), null, null, null, null, false, null);
     }
     TemporalConnection conn = null;

@@ -20,11 +20,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A gRPC front end on one address that forwards every call, byte for byte, to a channel: the
- * in-memory Temporal test server gets a listener on 127.0.0.1 only (its own port-bound mode binds
- * every interface, which would put an unauthenticated Temporal frontend on the network). Calls,
- * headers, messages, trailers and cancellation pass through unchanged; streaming works both ways.
+ * embedded Temporal (module devserver) gets a listener on 127.0.0.1 only (the test server's own
+ * port-bound mode binds every interface, which would put an unauthenticated Temporal frontend on the
+ * network), and the netns lab's node processes get a Unix socket. Calls, headers, messages, trailers
+ * and cancellation pass through unchanged; streaming works both ways.
  */
-final class LoopbackGrpcProxy implements AutoCloseable {
+public final class LoopbackGrpcProxy implements AutoCloseable {
   private final Server server;
   private final java.nio.file.Path socket;
   private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup group;
@@ -44,7 +45,7 @@ final class LoopbackGrpcProxy implements AutoCloseable {
    * and forwards to {@code target}. Processes in other network namespaces reach it through the
    * file system, which network namespaces do not separate.
    */
-  static LoopbackGrpcProxy startUnix(java.nio.file.Path socket, ManagedChannel target) throws IOException {
+  public static LoopbackGrpcProxy startUnix(java.nio.file.Path socket, ManagedChannel target) throws IOException {
     java.nio.file.Files.deleteIfExists(socket);
     var group = new io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup(2);
     Server s;
@@ -66,7 +67,7 @@ final class LoopbackGrpcProxy implements AutoCloseable {
   }
 
   /** Listens on {@code address} and forwards to {@code target}. */
-  static LoopbackGrpcProxy start(InetSocketAddress address, ManagedChannel target) throws IOException {
+  public static LoopbackGrpcProxy start(InetSocketAddress address, ManagedChannel target) throws IOException {
     Server s = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(address)
         .fallbackHandlerRegistry(new Registry(target))
         .build()
@@ -75,7 +76,7 @@ final class LoopbackGrpcProxy implements AutoCloseable {
   }
 
   /** The bound port. */
-  int port() {
+  public int port() {
     return server.getPort();
   }
 

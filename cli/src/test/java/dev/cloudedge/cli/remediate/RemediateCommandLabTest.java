@@ -8,7 +8,7 @@ import dev.cloudedge.cli.options.CliSettings;
 import dev.cloudedge.federation.event.FederationEvent;
 import dev.cloudedge.workflows.remediation.RemediationWorkflow;
 import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationResult;
-import dev.cloudedge.worker.DevServer;
+import dev.cloudedge.worker.EmbeddedTemporal;
 import dev.cloudedge.worker.TemporalConnection;
 import dev.cloudedge.worker.TemporalSettings;
 import dev.cloudedge.worker.Workers;
@@ -63,7 +63,7 @@ class RemediateCommandLabTest {
   void configFaultWaitsForTheCliApprovalAndTheFixLands(@TempDir Path tmp) throws Exception {
     LabLayout layout = LabLayout.prepare(tmp.resolve("lab"));
     String endpoint = layout.receiverEndpoint();
-    try (DevServer server = DevServer.start(freePort());
+    try (EmbeddedTemporal server = EmbeddedTemporal.start(freePort());
         Lab lab = Lab.start(tmp.resolve("lab"), TcpProxy.Mode.REFUSE, Path.of("target", "classes").toAbsolutePath());
         TemporalConnection conn = TemporalConnection.connect(
             TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", server.address())))) {

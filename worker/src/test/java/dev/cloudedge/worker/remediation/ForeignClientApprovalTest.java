@@ -7,12 +7,13 @@ import dev.cloudedge.workflows.TaskQueues;
 import dev.cloudedge.workflows.remediation.RemediationWorkflow;
 import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationRequest;
 import dev.cloudedge.workflows.remediation.RemediationWorkflow.RemediationResult;
-import dev.cloudedge.worker.DevServer;
+import dev.cloudedge.worker.LoopbackGrpcProxy;
 import dev.cloudedge.worker.TemporalConnection;
 import dev.cloudedge.worker.TemporalSettings;
 import dev.cloudedge.worker.Workers;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.testserver.TestServer;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A non-Java client decides an approval through the update: {@code scripts/foreign-client/approve.js}
- * ({@code @temporalio/client}) against the embedded dev server on loopback, with the real lab's
+ * ({@code @temporalio/client}) against Temporal's test server on loopback (as the devserver module
+ * runs it; the remediation needs none of its search attributes), with the real lab's
  * sender worker and a remediation waiting on an emptied peer endpoint. The Node client gets the
  * validator's refusal reasons back and its accepted approval lands. Skipped, saying why, when node
  * or the client's npm modules are absent ({@code npm ci} in {@code scripts/foreign-client}; {@code
@@ -64,6 +66,10 @@ class ForeignClientApprovalTest {
     return false;
   }
 
+  private static String address(LoopbackGrpcProxy server) {
+    return "127.0.0.1:" + server.port();
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket()) {
       s.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -89,9 +95,10 @@ class ForeignClientApprovalTest {
   @Test
   void aNodeClientGetsTheRefusalReasonAndItsApprovalLands() throws Exception {
     try (RemediationLab lab = RemediationLab.start(tmp.resolve("lab"), true);
-        DevServer server = DevServer.start(freePort());
+        TestServer.InProcessTestServer temporal = TestServer.createServer(true);
+        LoopbackGrpcProxy server = LoopbackGrpcProxy.start(new InetSocketAddress("127.0.0.1", freePort()), temporal.getChannel());
         TemporalConnection conn = TemporalConnection.connect(
-            TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", server.address())))) {
+            TemporalSettings.fromEnvironment(Map.of("TEMPORAL_ADDRESS", address(server))))) {
       WorkerFactory factory = WorkerFactory.newInstance(conn.client());
       Workers.control(factory, Path.of("target", "classes").toAbsolutePath(), "default");
       Workers.node(factory, lab.lab.sender());
@@ -113,15 +120,15 @@ class ForeignClientApprovalTest {
         }
         String endpoint = lab.lab.layout().receiverEndpoint();
 
-        Run self = node(server.address(), "--workflow-id", id, "--approver", "alice", "--endpoint", endpoint);
+        Run self = node(address(server), "--workflow-id", id, "--approver", "alice", "--endpoint", endpoint);
         assertEquals(2, self.code(), self.out() + self.err());
         assertEquals("refused: self-approval refused: alice requested this remediation", self.err().strip());
 
-        Run noEndpoint = node(server.address(), "--workflow-id", id, "--approver", "bob");
+        Run noEndpoint = node(address(server), "--workflow-id", id, "--approver", "bob");
         assertEquals(2, noEndpoint.code(), noEndpoint.out() + noEndpoint.err());
         assertEquals("refused: approval of configure-peer-endpoint needs the endpoint to set", noEndpoint.err().strip());
 
-        Run ok = node(server.address(), "--workflow-id", id, "--approver", "bob", "--endpoint", endpoint,
+        Run ok = node(address(server), "--workflow-id", id, "--approver", "bob", "--endpoint", endpoint,
             "--comment", "from node", "--request-id", "node-1");
         assertEquals(0, ok.code(), ok.out() + ok.err());
         assertTrue(ok.out().startsWith("accepted: {"), ok.out());
@@ -133,7 +140,7 @@ class ForeignClientApprovalTest {
         assertTrue(r.healthyAfter(), r.toString());
         assertTrue(Files.readString(lab.senderConfig()).contains("endpoint: " + endpoint));
 
-        Run late = node(server.address(), "--workflow-id", id, "--approver", "carol", "--reject", "--reason", "late");
+        Run late = node(address(server), "--workflow-id", id, "--approver", "carol", "--reject", "--reason", "late");
         assertEquals(2, late.code(), late.out() + late.err());
         assertTrue(late.err().contains("no running workflow " + id), late.err());
       } finally {

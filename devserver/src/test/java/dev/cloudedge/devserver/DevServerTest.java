@@ -1,8 +1,10 @@
-package dev.cloudedge.worker;
+package dev.cloudedge.devserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cloudedge.worker.EmbeddedTemporal;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -15,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** The embedded server answers on 127.0.0.1 and listens on no other address. */
+/** The embedded server answers on 127.0.0.1 and listens on no other address; node code finds it by ServiceLoader. */
 class DevServerTest {
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket()) {
@@ -64,5 +66,14 @@ class DevServerTest {
       }
     }
     assertTrue(listeners(port).isEmpty(), "still listening after close: " + listeners(port));
+  }
+
+  @Test
+  void nodeCodeFindsItThroughTheServiceLoader() throws Exception {
+    int port = freePort();
+    try (EmbeddedTemporal server = EmbeddedTemporal.start(port)) {
+      assertInstanceOf(DevServer.class, server);
+      assertEquals("127.0.0.1:" + port, server.address());
+    }
   }
 }

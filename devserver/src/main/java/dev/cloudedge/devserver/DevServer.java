@@ -1,5 +1,7 @@
-package dev.cloudedge.worker;
+package dev.cloudedge.devserver;
 
+import dev.cloudedge.worker.EmbeddedTemporal;
+import dev.cloudedge.worker.LoopbackGrpcProxy;
 import dev.cloudedge.workflows.qualification.QualificationSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
@@ -14,9 +16,10 @@ import java.util.Map;
 /**
  * The embedded Temporal: the SDK's in-memory test server bound to a port, in real time (time
  * skipping locked), with our custom search attributes registered. No install, no download; state
- * lives in memory and ends with the process.
+ * lives in memory and ends with the process. Node code reaches it through {@link EmbeddedTemporal}
+ * ({@link DevServerProvider}), so only this module depends on the test server.
  */
-public final class DevServer implements AutoCloseable {
+public final class DevServer implements EmbeddedTemporal {
   private final TestServer.InProcessTestServer server;
   private final LoopbackGrpcProxy listener;
   private final int port;
@@ -70,6 +73,7 @@ public final class DevServer implements AutoCloseable {
   }
 
   /** {@code 127.0.0.1:<port>}. */
+  @Override
   public String address() {
     return "127.0.0.1:" + port;
   }
