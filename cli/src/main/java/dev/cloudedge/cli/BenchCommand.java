@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures on this machine.",
-    subcommands = {BenchDeliveryCommand.class, BenchEmitCommand.class, BenchSoakCommand.class})
+    subcommands = {BenchDeliveryCommand.class, BenchEmitCommand.class, BenchFootprintCommand.class, BenchSoakCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -36,12 +36,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -365,7 +363,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
           if (r.status() == 200) {
             valid++;
           }
-          String[] reply = readReply(in);
+          String[] reply = BenchHttp.readReply(in);
           int status = reply == null ? -1 : Integer.parseInt(reply[0]);
           boolean match = status == r.status() && (r.id() == null || reply[1].contains("\"id\":\"" + r.id() + "\""));
           if (!match) {
@@ -399,63 +397,30 @@ public final class BenchSoakCommand implements Callable<Integer> {
     switch (kind) {
       case 0, 1 -> {
         byte[] body = EventCodec.encode(event(okId, GROUP, "soak.pipe"));
-        return new Planned("valid " + okId, post(body, now, Hmac.sign(key, now, body)), 200, okId);
+        return new Planned("valid " + okId, BenchHttp.post(body, now, Hmac.sign(key, now, body)), 200, okId);
       }
       case 2 -> {
         byte[] body = EventCodec.encode(event(badId, GROUP, "soak.pipe"));
-        return new Planned("bad signature", post(body, now, "00".repeat(32)), 401, null);
+        return new Planned("bad signature", BenchHttp.post(body, now, "00".repeat(32)), 401, null);
       }
       case 3 -> {
         byte[] body = EventCodec.encode(event(badId, GROUP, "soak.pipe"));
         long stale = now - 3600;
-        return new Planned("stale timestamp", post(body, stale, Hmac.sign(key, stale, body)), 403, null);
+        return new Planned("stale timestamp", BenchHttp.post(body, stale, Hmac.sign(key, stale, body)), 403, null);
       }
       case 4 -> {
         byte[] body = ("{\"id\":\"" + badId + "\",").getBytes(StandardCharsets.UTF_8);
-        return new Planned("bad body", post(body, now, Hmac.sign(key, now, body)), 400, null);
+        return new Planned("bad body", BenchHttp.post(body, now, Hmac.sign(key, now, body)), 400, null);
       }
       case 5 -> {
         byte[] body = EventCodec.encode(event(badId, "other-group", "soak.pipe"));
-        return new Planned("wrong group", post(body, now, Hmac.sign(key, now, body)), 400, null);
+        return new Planned("wrong group", BenchHttp.post(body, now, Hmac.sign(key, now, body)), 400, null);
       }
       default -> {
         return new Planned("GET /v1/events", "GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII), 405, null);
       }
     }
-  }
-
-  private static byte[] post(byte[] body, long ts, String signature) {
-    String head = "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        + ReceiverHandler.TIMESTAMP_HEADER + ": " + ts + "\r\n" + ReceiverHandler.SIGNATURE_HEADER + ": " + signature
-        + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-    byte[] h = head.getBytes(StandardCharsets.US_ASCII);
-    byte[] out = Arrays.copyOf(h, h.length + body.length);
-    System.arraycopy(body, 0, out, h.length, body.length);
-    return out;
-  }
-
-  /** Reads one HTTP/1.1 reply with a Content-Length body; returns {status, body}, or null at EOF. */
-  private static String[] readReply(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        return null;
-      }
-      head.write(b);
-      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    String[] lines = head.toString(StandardCharsets.US_ASCII).split("\r\n");
-    int length = 0;
-    for (String l : lines) {
-      if (l.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-        length = Integer.parseInt(l.substring(15).trim());
-      }
-    }
-    byte[] body = in.readNBytes(length);
-    return new String[] {lines[0].split(" ")[1], new String(body, StandardCharsets.UTF_8)};
   }
 
   // ------------------------------------------------------------------ (c) slow-header storm
