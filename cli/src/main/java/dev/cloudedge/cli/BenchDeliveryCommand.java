@@ -305,7 +305,11 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
     List<String> argv = new ArrayList<>(cliCommand());
     argv.addAll(List.of("eventd", "--config", config.toString(), "--state-file", db.toString()));
     argv.addAll(List.of(extraArgs));
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectError(log.toFile());
+    return startEventd(new ProcessBuilder(argv).redirectError(log.toFile()), log);
+  }
+
+  /** Starts an eventd process ({@code pb} logs to {@code log}) and waits for its ready line on stdout. */
+  static Process startEventd(ProcessBuilder pb, Path log) throws IOException, InterruptedException {
     Process p = pb.start();
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     CountDownLatch ready = new CountDownLatch(1);
@@ -320,12 +324,12 @@ public final class BenchDeliveryCommand implements Callable<Integer> {
       } catch (IOException ignored) {
         // The child exited.
       }
-    }, "bench-receiver-stdout");
+    }, "bench-eventd-stdout");
     t.setDaemon(true);
     t.start();
     if (!ready.await(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IllegalStateException("receiver did not become ready; see " + log + ": "
+      throw new IllegalStateException("eventd did not become ready; see " + log + ": "
           + (Files.exists(log) ? Files.readString(log).strip() : ""));
     }
     return p;

@@ -4,16 +4,13 @@ import dev.cloudedge.federation.event.EventCodec;
 import dev.cloudedge.federation.event.FederationEvent;
 import dev.cloudedge.federation.security.Hmac;
 import dev.cloudedge.federation.security.Secret;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,11 +23,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -322,26 +317,7 @@ public final class BenchFootprintCommand implements Callable<Integer> {
     if (javaOpts != null) {
       pb.environment().put("CLOUDEDGE_EVENTD_JAVA_OPTS", javaOpts);
     }
-    Process p = pb.start();
-    CountDownLatch ready = new CountDownLatch(1);
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (line.equals(EventdCommand.READY_LINE)) {
-            ready.countDown();
-          }
-        }
-      } catch (IOException ignored) {
-        // The child exited.
-      }
-    }, "footprint-eventd-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    if (!ready.await(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("eventd did not become ready; see " + log + ": " + Files.readString(log).strip());
-    }
+    Process p = BenchDeliveryCommand.startEventd(pb, log);
     return new Receiver(p, port, log);
   }
 
@@ -370,7 +346,6 @@ public final class BenchFootprintCommand implements Callable<Integer> {
       long idle = procStatus(pid, "VmRSS");
       long[] latencies = new long[events];
       AtomicLong errors = new AtomicLong();
-      AtomicLongArray perConnection = new AtomicLongArray(connections);
       AtomicBoolean failed = new AtomicBoolean();
       List<Thread> threads = new ArrayList<>();
       List<Throwable> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -397,7 +372,6 @@ public final class BenchFootprintCommand implements Callable<Integer> {
               if (!reply[0].equals("200")) {
                 errors.incrementAndGet();
               }
-              perConnection.incrementAndGet(conn);
             }
           } catch (Exception e) {
             failed.set(true);
