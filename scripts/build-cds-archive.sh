@@ -11,6 +11,7 @@ set -euo pipefail
 jar="$1"
 out="$2"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+jartool="${JAVA_HOME:+$JAVA_HOME/bin/}jar" # the JDK's, which the build has (unzip may not be installed)
 log="$out/cds-build.log"
 : >"$log"
 
@@ -25,7 +26,7 @@ case "$(uname -m)" in
 esac
 rm -rf "$out/native"
 if [ -n "$arch" ] && [ "$(uname -s)" = Linux ]; then
-  (cd "$work" && unzip -q -o "$jar" "org/sqlite/native/Linux/$arch/libsqlitejdbc.so" 2>>"$log") || true
+  (cd "$work" && "$jartool" xf "$jar" "org/sqlite/native/Linux/$arch/libsqlitejdbc.so" 2>>"$log") || true
   if [ -f "$work/org/sqlite/native/Linux/$arch/libsqlitejdbc.so" ]; then
     mkdir -p "$out/native"
     mv "$work/org/sqlite/native/Linux/$arch/libsqlitejdbc.so" "$out/native/"
