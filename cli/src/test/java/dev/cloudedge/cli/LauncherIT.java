@@ -54,6 +54,8 @@ class LauncherIT {
     Path lib = TARGET.resolve("native/libsqlitejdbc.so");
     assertTrue(Files.isRegularFile(jsa), jsa + " is made by package (scripts/build-cds-archive.sh)");
     assertTrue(Files.isRegularFile(lib), lib + " is extracted by package");
+    Path eventdJsa = TARGET.resolve("cloudedge-eventd.jsa");
+    assertTrue(Files.isRegularFile(eventdJsa), eventdJsa + " is made by package from a started eventd");
     assertTrue(Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) > 0, "the archive is newer than the jar");
 
     Path state = tmp.resolve("state.db");
