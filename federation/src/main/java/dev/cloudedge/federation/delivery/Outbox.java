@@ -51,6 +51,9 @@ public final class Outbox implements AutoCloseable {
   /** Default bound on concurrent pushes to one peer. */
   public static final int DEFAULT_MAX_IN_FLIGHT_PER_PEER = 64;
 
+  /** Events a pass plans, enqueues and starts pushing at a time. */
+  private static final int PASS_CHUNK = 500;
+
   /**
    * What the outbox pushes and how.
    *
@@ -249,8 +252,7 @@ public final class Outbox implements AutoCloseable {
     int delivered = 0;
     int failed = 0;
     String error = "";
-    List<Job> jobs = new ArrayList<>();
-    boolean dispatched = false;
+    List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
     try {
       List<FederationStore.PeerFilter> peerNames = new ArrayList<>();
       for (Kinds.EventPeer p : s.peers()) {
@@ -262,62 +264,120 @@ public final class Outbox implements AutoCloseable {
       // expiry filter are in the query); fully delivered events cost nothing per pass.
       List<EventRecord> events = store.listUndeliveredLocalEvents(s.group(), s.nodeName(), peerNames,
           start.getEpochSecond());
+      List<FederationEvent> live = new ArrayList<>(events.size());
       for (EventRecord rec : events) {
-        FederationEvent ev = rec.event();
-        if (ev.isExpired(start)) {
-          continue;
+        if (!rec.event().isExpired(start)) {
+          live.add(rec.event());
         }
-        tally.considered++;
-        jobs.addAll(plan(s, ev, store.listDeliveries(ev.id(), ""), start, options, tally));
       }
-      if (!jobs.isEmpty()) {
-        List<Job> toEnqueue = List.copyOf(jobs);
+      tally.considered = live.size();
+      // Planned, enqueued and pushed a chunk at a time: the first pushes of a big pass start after
+      // one chunk is planned, not after all of it, and planning goes on while they run.
+      for (int from = 0; from < live.size(); from += PASS_CHUNK) {
+        List<FederationEvent> part = live.subList(from, Math.min(live.size(), from + PASS_CHUNK));
+        List<String> ids = new ArrayList<>(part.size());
+        for (FederationEvent ev : part) {
+          ids.add(ev.id());
+        }
+        Map<String, List<DeliveryRecord>> rows = store.listDeliveriesOf(ids);
+        List<Job> jobs = new ArrayList<>();
         try {
-          writer.journal(st -> {
-            for (Job j : toEnqueue) {
-              st.enqueueDelivery(j.event().id(), j.peer().nodeName());
-            }
-          }).join();
-        } catch (CompletionException e) {
-          Job j = toEnqueue.get(0);
-          throw new IllegalStateException("enqueue delivery " + j.event().id() + " -> " + j.peer().nodeName() + ": "
-              + cause(e).getMessage(), e);
-        }
-      }
-      List<CompletableFuture<Boolean>> outcomes = new ArrayList<>(jobs.size());
-      dispatched = true;
-      for (Job j : jobs) {
-        outcomes.add(dispatch(j));
-      }
-      pushed = jobs.size();
-      for (CompletableFuture<Boolean> f : outcomes) {
-        try {
-          if (f.join()) {
-            delivered++;
-          } else {
-            failed++;
+          for (FederationEvent ev : part) {
+            jobs.addAll(plan(s, ev, rows.getOrDefault(ev.id(), List.of()), start, options, tally));
           }
-        } catch (CompletionException e) {
-          if (error.isEmpty()) {
-            error = "update delivery state: " + cause(e).getMessage();
+        } catch (RuntimeException e) {
+          for (Job j : jobs) {
+            inFlight.remove(j.key());
           }
+          throw e;
         }
+        pushed += jobs.size();
+        outcomes.addAll(enqueueThenDispatch(jobs));
       }
     } catch (RuntimeException e) {
       error = e.getMessage() == null ? e.toString() : e.getMessage();
-      if (!dispatched) {
-        for (Job j : jobs) {
-          inFlight.remove(j.key());
+    }
+    for (CompletableFuture<Boolean> f : outcomes) {
+      try {
+        if (f.join()) {
+          delivered++;
+        } else {
+          failed++;
+        }
+      } catch (CompletionException e) {
+        if (error.isEmpty()) {
+          Throwable c = cause(e);
+          error = c instanceof EnqueueFailed ? c.getMessage() : "update delivery state: " + c.getMessage();
         }
       }
-    } finally {
-      double seconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
-      metrics.outboxTick(s.group(), seconds, !error.isEmpty());
-      if (!error.isEmpty()) {
-        LOG.warn("eventd: outbox error: group={}: {}", s.group(), error);
-      }
+    }
+    double seconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
+    metrics.outboxTick(s.group(), seconds, !error.isEmpty());
+    if (!error.isEmpty()) {
+      LOG.warn("eventd: outbox error: group={}: {}", s.group(), error);
     }
     return new PassResult(s.group(), tally.considered, pushed, delivered, failed, tally.backedOff, tally.stale, error);
+  }
+
+  /** An enqueue transaction failed; its pairs were not pushed. */
+  private static final class EnqueueFailed extends RuntimeException {
+    EnqueueFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Commits the jobs' {@code pending} rows in one write, then pushes them (each push still follows
+   * its row's commit, so a crash leaves visible pending rows). Never throws; a failed enqueue
+   * releases the pairs' claims and fails their outcomes with {@link EnqueueFailed}.
+   */
+  private List<CompletableFuture<Boolean>> enqueueThenDispatch(List<Job> jobs) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    List<CompletableFuture<Boolean>> outs = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      outs.add(new CompletableFuture<>());
+    }
+    CompletableFuture<Void> enqueued;
+    try {
+      enqueued = writer.journal(st -> {
+        for (Job j : jobs) {
+          st.enqueueDelivery(j.event().id(), j.peer().nodeName());
+        }
+      });
+    } catch (RuntimeException e) {
+      enqueued = CompletableFuture.failedFuture(e);
+    }
+    // Dispatch on the worker: the writer thread must go straight back to committing.
+    enqueued.whenCompleteAsync((v, err) -> {
+      for (int i = 0; i < jobs.size(); i++) {
+        Job j = jobs.get(i);
+        CompletableFuture<Boolean> out = outs.get(i);
+        if (err != null) {
+          inFlight.remove(j.key());
+          out.completeExceptionally(new EnqueueFailed("enqueue delivery " + j.event().id() + " -> "
+              + j.peer().nodeName() + ": " + cause(err).getMessage(), cause(err)));
+          continue;
+        }
+        dispatch(j).whenComplete((ok, e) -> {
+          if (e != null) {
+            out.completeExceptionally(e);
+          } else {
+            out.complete(ok);
+          }
+        });
+      }
+    }, worker).exceptionally(rejected -> {
+      // The worker refused the continuation (shutting down): nothing was pushed.
+      for (int i = 0; i < jobs.size(); i++) {
+        if (outs.get(i).completeExceptionally(rejected)) {
+          inFlight.remove(jobs.get(i).key());
+        }
+      }
+      return null;
+    });
+    return outs;
   }
 
   private static Throwable cause(Throwable t) {

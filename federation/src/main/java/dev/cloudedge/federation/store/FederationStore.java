@@ -18,6 +18,8 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -708,6 +710,27 @@ public final class FederationStore implements AutoCloseable {
     filter(sql, args, " AND d.peer = ?", peer);
     sql.append(" ORDER BY d.id");
     return query(sql.toString(), args, FederationStore::readDelivery);
+  }
+
+  /**
+   * The delivery rows of several events at once, by event id (events without rows are absent),
+   * each list ordered by row id. A pass plans thousands of events; one query per event cost it
+   * about as long as pushing them.
+   */
+  public Map<String, List<DeliveryRecord>> listDeliveriesOf(Collection<String> eventIds) {
+    Map<String, List<DeliveryRecord>> out = new HashMap<>();
+    List<String> ids = List.copyOf(eventIds);
+    // Well under SQLite's default limit of 32,766 host parameters.
+    int chunk = 500;
+    for (int from = 0; from < ids.size(); from += chunk) {
+      List<String> part = ids.subList(from, Math.min(ids.size(), from + chunk));
+      String sql = "SELECT " + DELIVERY_COLUMNS + " FROM event_deliveries d WHERE d.event_id IN ("
+          + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ") ORDER BY d.id";
+      for (DeliveryRecord r : query(sql, part, FederationStore::readDelivery)) {
+        out.computeIfAbsent(r.eventId(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    return out;
   }
 
   /**
