@@ -115,6 +115,10 @@ public final class Outbox implements AutoCloseable {
   private final ConcurrentHashMap<String, PeerLane> lanes = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean passRequested = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.ConcurrentLinkedQueue<Mark> pendingMarks =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean markScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
 
   /**
@@ -478,36 +482,86 @@ public final class Outbox implements AutoCloseable {
     });
   }
 
+  /** A push's outcome waiting to be recorded. */
+  private record Mark(Job job, int attempts, boolean ok, String error, Instant at, CompletableFuture<Boolean> done) {}
+
+  /** The marks one journal write records; taken from the queue once, even if the writer re-runs it. */
+  private static final class MarkBatch {
+    final List<Mark> marks = new ArrayList<>();
+    boolean taken;
+  }
+
   private void finish(Job job, int attempts, boolean ok, String error, CompletableFuture<Boolean> done) {
-    FederationEvent ev = job.event();
-    String peer = job.peer().nodeName();
-    Instant at = clock.instant();
-    CompletableFuture<Void> write;
-    if (ok) {
-      write = writer.journal(st -> st.markDelivered(ev.id(), peer, attempts, at, ev.expiresAt(), at));
-    } else {
-      Instant next = at.plus(settings.get().retry().tickBackoff(job.failures() + 1));
-      write = writer.journal(st -> st.markFailed(ev.id(), peer, attempts, error, ev.expiresAt(), at, next));
+    pendingMarks.add(new Mark(job, attempts, ok, error, clock.instant(), done));
+    // One journal write at a time records every outcome that arrived meanwhile: one prepared
+    // statement and one hand-off to the worker per group of completions, not per push.
+    if (markScheduled.compareAndSet(false, true)) {
+      recordMarks();
     }
+  }
+
+  private void takeMarks(MarkBatch batch) {
+    if (batch.taken) {
+      return;
+    }
+    batch.taken = true;
+    // Cleared before draining: an outcome queued from here on schedules the next write itself.
+    markScheduled.set(false);
+    Mark m;
+    while ((m = pendingMarks.poll()) != null) {
+      batch.marks.add(m);
+    }
+  }
+
+  private void recordMarks() {
+    MarkBatch batch = new MarkBatch();
+    Settings s = settings.get();
+    CompletableFuture<Void> write = writer.journal(st -> {
+      takeMarks(batch);
+      List<FederationStore.DeliveredMark> delivered = new ArrayList<>(batch.marks.size());
+      for (Mark m : batch.marks) {
+        FederationEvent ev = m.job().event();
+        String peer = m.job().peer().nodeName();
+        if (m.ok()) {
+          delivered.add(new FederationStore.DeliveredMark(ev.id(), peer, m.attempts(), m.at(), ev.expiresAt(), m.at()));
+        } else {
+          Instant next = m.at().plus(s.retry().tickBackoff(m.job().failures() + 1));
+          st.markFailed(ev.id(), peer, m.attempts(), m.error(), ev.expiresAt(), m.at(), next);
+        }
+      }
+      st.markDeliveredAll(delivered);
+    });
     // Continue on the worker: the writer thread must go straight back to committing.
     write.whenCompleteAsync((v, err) -> {
-      inFlight.remove(job.key());
-      if (err != null) {
-        done.completeExceptionally(cause(err));
-        return;
+      synchronized (batch) {
+        // A write refused before it ran (the writer is closing) took nothing yet.
+        takeMarks(batch);
       }
-      metrics.deliveryResult(ev.group(), peer, ev.type(), ok ? DeliveryRecord.DELIVERED : DeliveryRecord.FAILED,
-          attempts);
-      if (ok && ev.observedAt() != null) {
-        metrics.deliveryLag(ev.group(), peer, ev.type(), Duration.between(ev.observedAt(), at).toNanos() / 1e9);
+      for (Mark m : batch.marks) {
+        completeMark(m, err);
       }
-      try {
-        listener.onOutcome(ev, peer, ok, attempts, error, at);
-      } catch (RuntimeException e) {
-        LOG.warn("eventd: delivery listener failed: {}", e.toString());
-      }
-      done.complete(ok);
     }, worker);
+  }
+
+  private void completeMark(Mark m, Throwable err) {
+    FederationEvent ev = m.job().event();
+    String peer = m.job().peer().nodeName();
+    inFlight.remove(m.job().key());
+    if (err != null) {
+      m.done().completeExceptionally(cause(err));
+      return;
+    }
+    metrics.deliveryResult(ev.group(), peer, ev.type(), m.ok() ? DeliveryRecord.DELIVERED : DeliveryRecord.FAILED,
+        m.attempts());
+    if (m.ok() && ev.observedAt() != null) {
+      metrics.deliveryLag(ev.group(), peer, ev.type(), Duration.between(ev.observedAt(), m.at()).toNanos() / 1e9);
+    }
+    try {
+      listener.onOutcome(ev, peer, m.ok(), m.attempts(), m.error(), m.at());
+    } catch (RuntimeException e) {
+      LOG.warn("eventd: delivery listener failed: {}", e.toString());
+    }
+    m.done().complete(m.ok());
   }
 
   /** Pushes still running (for shutdown and tests). */

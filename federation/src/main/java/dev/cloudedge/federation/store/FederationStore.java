@@ -648,13 +648,40 @@ public final class FederationStore implements AutoCloseable {
   /** Marks a pair delivered (reference §3.4) and clears its backoff. */
   public void markDelivered(String eventId, String peer, int attempts, Instant deliveredAt, Instant eventExpiresAt,
       Instant now) {
-    update("""
-        UPDATE event_deliveries SET status = 'delivered', attempts = ?, last_attempt_at = ?, last_error = '',
-          delivered_at = ?, event_expires_at = ?, failures = 0, next_attempt_at_ms = NULL
-        WHERE event_id = ? AND peer = ?""",
+    update(MARK_DELIVERED,
         attempts, now.getEpochSecond(), deliveredAt.getEpochSecond(),
         eventExpiresAt == null ? null : eventExpiresAt.getEpochSecond(), eventId, peer);
   }
+
+  /** One pair for {@link #markDeliveredAll}. */
+  public record DeliveredMark(String eventId, String peer, int attempts, Instant deliveredAt, Instant eventExpiresAt,
+      Instant now) {}
+
+  /**
+   * {@link #markDelivered} for many pairs with one prepared statement: the sender marks every push
+   * answered 200, and preparing the statement once per pair cost more than running it.
+   */
+  public void markDeliveredAll(List<DeliveredMark> marks) {
+    if (marks.isEmpty()) {
+      return;
+    }
+    withConnection(c -> {
+      try (PreparedStatement ps = c.prepareStatement(MARK_DELIVERED)) {
+        for (DeliveredMark m : marks) {
+          bind(ps, new Object[] {m.attempts(), m.now().getEpochSecond(), m.deliveredAt().getEpochSecond(),
+              m.eventExpiresAt() == null ? null : m.eventExpiresAt().getEpochSecond(), m.eventId(), m.peer()});
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  private static final String MARK_DELIVERED = """
+      UPDATE event_deliveries SET status = 'delivered', attempts = ?, last_attempt_at = ?, last_error = '',
+        delivered_at = ?, event_expires_at = ?, failures = 0, next_attempt_at_ms = NULL
+      WHERE event_id = ? AND peer = ?""";
 
   /**
    * Marks a pair failed (reference §3.4: {@code delivered_at} cleared, expiry still recorded),
