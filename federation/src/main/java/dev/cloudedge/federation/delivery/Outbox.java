@@ -309,8 +309,12 @@ public final class Outbox implements AutoCloseable {
           failed++;
         }
       } catch (CompletionException e) {
+        Throwable c = cause(e);
+        if (c instanceof EnqueueFailed) {
+          // Never sent: counted as pushed only when its pending row was committed, as before.
+          pushed--;
+        }
         if (error.isEmpty()) {
-          Throwable c = cause(e);
           error = c instanceof EnqueueFailed ? c.getMessage() : "update delivery state: " + c.getMessage();
         }
       }
