@@ -51,6 +51,9 @@ public final class Outbox implements AutoCloseable {
   /** Default bound on concurrent pushes to one peer. */
   public static final int DEFAULT_MAX_IN_FLIGHT_PER_PEER = 64;
 
+  /** Events a pass plans, enqueues and starts pushing at a time. */
+  private static final int PASS_CHUNK = 500;
+
   /**
    * What the outbox pushes and how.
    *
@@ -112,6 +115,10 @@ public final class Outbox implements AutoCloseable {
   private final ConcurrentHashMap<String, PeerLane> lanes = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean passRequested = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.ConcurrentLinkedQueue<Mark> pendingMarks =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean markScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
 
   /**
@@ -249,8 +256,7 @@ public final class Outbox implements AutoCloseable {
     int delivered = 0;
     int failed = 0;
     String error = "";
-    List<Job> jobs = new ArrayList<>();
-    boolean dispatched = false;
+    List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
     try {
       List<FederationStore.PeerFilter> peerNames = new ArrayList<>();
       for (Kinds.EventPeer p : s.peers()) {
@@ -262,62 +268,124 @@ public final class Outbox implements AutoCloseable {
       // expiry filter are in the query); fully delivered events cost nothing per pass.
       List<EventRecord> events = store.listUndeliveredLocalEvents(s.group(), s.nodeName(), peerNames,
           start.getEpochSecond());
+      List<FederationEvent> live = new ArrayList<>(events.size());
       for (EventRecord rec : events) {
-        FederationEvent ev = rec.event();
-        if (ev.isExpired(start)) {
-          continue;
+        if (!rec.event().isExpired(start)) {
+          live.add(rec.event());
         }
-        tally.considered++;
-        jobs.addAll(plan(s, ev, store.listDeliveries(ev.id(), ""), start, options, tally));
       }
-      if (!jobs.isEmpty()) {
-        List<Job> toEnqueue = List.copyOf(jobs);
+      tally.considered = live.size();
+      // Planned, enqueued and pushed a chunk at a time: the first pushes of a big pass start after
+      // one chunk is planned, not after all of it, and planning goes on while they run.
+      for (int from = 0; from < live.size(); from += PASS_CHUNK) {
+        List<FederationEvent> part = live.subList(from, Math.min(live.size(), from + PASS_CHUNK));
+        List<String> ids = new ArrayList<>(part.size());
+        for (FederationEvent ev : part) {
+          ids.add(ev.id());
+        }
+        Map<String, List<DeliveryRecord>> rows = store.listDeliveriesOf(ids);
+        List<Job> jobs = new ArrayList<>();
         try {
-          writer.journal(st -> {
-            for (Job j : toEnqueue) {
-              st.enqueueDelivery(j.event().id(), j.peer().nodeName());
-            }
-          }).join();
-        } catch (CompletionException e) {
-          Job j = toEnqueue.get(0);
-          throw new IllegalStateException("enqueue delivery " + j.event().id() + " -> " + j.peer().nodeName() + ": "
-              + cause(e).getMessage(), e);
-        }
-      }
-      List<CompletableFuture<Boolean>> outcomes = new ArrayList<>(jobs.size());
-      dispatched = true;
-      for (Job j : jobs) {
-        outcomes.add(dispatch(j));
-      }
-      pushed = jobs.size();
-      for (CompletableFuture<Boolean> f : outcomes) {
-        try {
-          if (f.join()) {
-            delivered++;
-          } else {
-            failed++;
+          for (FederationEvent ev : part) {
+            jobs.addAll(plan(s, ev, rows.getOrDefault(ev.id(), List.of()), start, options, tally));
           }
-        } catch (CompletionException e) {
-          if (error.isEmpty()) {
-            error = "update delivery state: " + cause(e).getMessage();
+        } catch (RuntimeException e) {
+          for (Job j : jobs) {
+            inFlight.remove(j.key());
           }
+          throw e;
         }
+        pushed += jobs.size();
+        outcomes.addAll(enqueueThenDispatch(jobs));
       }
     } catch (RuntimeException e) {
       error = e.getMessage() == null ? e.toString() : e.getMessage();
-      if (!dispatched) {
-        for (Job j : jobs) {
-          inFlight.remove(j.key());
+    }
+    for (CompletableFuture<Boolean> f : outcomes) {
+      try {
+        if (f.join()) {
+          delivered++;
+        } else {
+          failed++;
+        }
+      } catch (CompletionException e) {
+        Throwable c = cause(e);
+        if (c instanceof EnqueueFailed) {
+          // Never sent: counted as pushed only when its pending row was committed, as before.
+          pushed--;
+        }
+        if (error.isEmpty()) {
+          error = c instanceof EnqueueFailed ? c.getMessage() : "update delivery state: " + c.getMessage();
         }
       }
-    } finally {
-      double seconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
-      metrics.outboxTick(s.group(), seconds, !error.isEmpty());
-      if (!error.isEmpty()) {
-        LOG.warn("eventd: outbox error: group={}: {}", s.group(), error);
-      }
+    }
+    double seconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
+    metrics.outboxTick(s.group(), seconds, !error.isEmpty());
+    if (!error.isEmpty()) {
+      LOG.warn("eventd: outbox error: group={}: {}", s.group(), error);
     }
     return new PassResult(s.group(), tally.considered, pushed, delivered, failed, tally.backedOff, tally.stale, error);
+  }
+
+  /** An enqueue transaction failed; its pairs were not pushed. */
+  private static final class EnqueueFailed extends RuntimeException {
+    EnqueueFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Commits the jobs' {@code pending} rows in one write, then pushes them (each push still follows
+   * its row's commit, so a crash leaves visible pending rows). Never throws; a failed enqueue
+   * releases the pairs' claims and fails their outcomes with {@link EnqueueFailed}.
+   */
+  private List<CompletableFuture<Boolean>> enqueueThenDispatch(List<Job> jobs) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    List<CompletableFuture<Boolean>> outs = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      outs.add(new CompletableFuture<>());
+    }
+    CompletableFuture<Void> enqueued;
+    try {
+      enqueued = writer.journal(st -> {
+        for (Job j : jobs) {
+          st.enqueueDelivery(j.event().id(), j.peer().nodeName());
+        }
+      });
+    } catch (RuntimeException e) {
+      enqueued = CompletableFuture.failedFuture(e);
+    }
+    // Dispatch on the worker: the writer thread must go straight back to committing.
+    enqueued.whenCompleteAsync((v, err) -> {
+      for (int i = 0; i < jobs.size(); i++) {
+        Job j = jobs.get(i);
+        CompletableFuture<Boolean> out = outs.get(i);
+        if (err != null) {
+          inFlight.remove(j.key());
+          out.completeExceptionally(new EnqueueFailed("enqueue delivery " + j.event().id() + " -> "
+              + j.peer().nodeName() + ": " + cause(err).getMessage(), cause(err)));
+          continue;
+        }
+        dispatch(j).whenComplete((ok, e) -> {
+          if (e != null) {
+            out.completeExceptionally(e);
+          } else {
+            out.complete(ok);
+          }
+        });
+      }
+    }, worker).exceptionally(rejected -> {
+      // The worker refused the continuation (shutting down): nothing was pushed.
+      for (int i = 0; i < jobs.size(); i++) {
+        if (outs.get(i).completeExceptionally(rejected)) {
+          inFlight.remove(jobs.get(i).key());
+        }
+      }
+      return null;
+    });
+    return outs;
   }
 
   private static Throwable cause(Throwable t) {
@@ -418,36 +486,86 @@ public final class Outbox implements AutoCloseable {
     });
   }
 
+  /** A push's outcome waiting to be recorded. */
+  private record Mark(Job job, int attempts, boolean ok, String error, Instant at, CompletableFuture<Boolean> done) {}
+
+  /** The marks one journal write records; taken from the queue once, even if the writer re-runs it. */
+  private static final class MarkBatch {
+    final List<Mark> marks = new ArrayList<>();
+    boolean taken;
+  }
+
   private void finish(Job job, int attempts, boolean ok, String error, CompletableFuture<Boolean> done) {
-    FederationEvent ev = job.event();
-    String peer = job.peer().nodeName();
-    Instant at = clock.instant();
-    CompletableFuture<Void> write;
-    if (ok) {
-      write = writer.journal(st -> st.markDelivered(ev.id(), peer, attempts, at, ev.expiresAt(), at));
-    } else {
-      Instant next = at.plus(settings.get().retry().tickBackoff(job.failures() + 1));
-      write = writer.journal(st -> st.markFailed(ev.id(), peer, attempts, error, ev.expiresAt(), at, next));
+    pendingMarks.add(new Mark(job, attempts, ok, error, clock.instant(), done));
+    // One journal write at a time records every outcome that arrived meanwhile: one prepared
+    // statement and one hand-off to the worker per group of completions, not per push.
+    if (markScheduled.compareAndSet(false, true)) {
+      recordMarks();
     }
+  }
+
+  private void takeMarks(MarkBatch batch) {
+    if (batch.taken) {
+      return;
+    }
+    batch.taken = true;
+    // Cleared before draining: an outcome queued from here on schedules the next write itself.
+    markScheduled.set(false);
+    Mark m;
+    while ((m = pendingMarks.poll()) != null) {
+      batch.marks.add(m);
+    }
+  }
+
+  private void recordMarks() {
+    MarkBatch batch = new MarkBatch();
+    Settings s = settings.get();
+    CompletableFuture<Void> write = writer.journal(st -> {
+      takeMarks(batch);
+      List<FederationStore.DeliveredMark> delivered = new ArrayList<>(batch.marks.size());
+      for (Mark m : batch.marks) {
+        FederationEvent ev = m.job().event();
+        String peer = m.job().peer().nodeName();
+        if (m.ok()) {
+          delivered.add(new FederationStore.DeliveredMark(ev.id(), peer, m.attempts(), m.at(), ev.expiresAt(), m.at()));
+        } else {
+          Instant next = m.at().plus(s.retry().tickBackoff(m.job().failures() + 1));
+          st.markFailed(ev.id(), peer, m.attempts(), m.error(), ev.expiresAt(), m.at(), next);
+        }
+      }
+      st.markDeliveredAll(delivered);
+    });
     // Continue on the worker: the writer thread must go straight back to committing.
     write.whenCompleteAsync((v, err) -> {
-      inFlight.remove(job.key());
-      if (err != null) {
-        done.completeExceptionally(cause(err));
-        return;
+      synchronized (batch) {
+        // A write refused before it ran (the writer is closing) took nothing yet.
+        takeMarks(batch);
       }
-      metrics.deliveryResult(ev.group(), peer, ev.type(), ok ? DeliveryRecord.DELIVERED : DeliveryRecord.FAILED,
-          attempts);
-      if (ok && ev.observedAt() != null) {
-        metrics.deliveryLag(ev.group(), peer, ev.type(), Duration.between(ev.observedAt(), at).toNanos() / 1e9);
+      for (Mark m : batch.marks) {
+        completeMark(m, err);
       }
-      try {
-        listener.onOutcome(ev, peer, ok, attempts, error, at);
-      } catch (RuntimeException e) {
-        LOG.warn("eventd: delivery listener failed: {}", e.toString());
-      }
-      done.complete(ok);
     }, worker);
+  }
+
+  private void completeMark(Mark m, Throwable err) {
+    FederationEvent ev = m.job().event();
+    String peer = m.job().peer().nodeName();
+    inFlight.remove(m.job().key());
+    if (err != null) {
+      m.done().completeExceptionally(cause(err));
+      return;
+    }
+    metrics.deliveryResult(ev.group(), peer, ev.type(), m.ok() ? DeliveryRecord.DELIVERED : DeliveryRecord.FAILED,
+        m.attempts());
+    if (m.ok() && ev.observedAt() != null) {
+      metrics.deliveryLag(ev.group(), peer, ev.type(), Duration.between(ev.observedAt(), m.at()).toNanos() / 1e9);
+    }
+    try {
+      listener.onOutcome(ev, peer, m.ok(), m.attempts(), m.error(), m.at());
+    } catch (RuntimeException e) {
+      LOG.warn("eventd: delivery listener failed: {}", e.toString());
+    }
+    m.done().complete(m.ok());
   }
 
   /** Pushes still running (for shutdown and tests). */

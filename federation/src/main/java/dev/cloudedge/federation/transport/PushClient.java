@@ -79,6 +79,11 @@ public final class PushClient implements AutoCloseable {
     }
   }
 
+  /** A peer endpoint, parsed: its events URL (for error texts), where to connect, the request path. */
+  private record Endpoint(String url, Target target, String path) {}
+
+  private static final int MAX_ENDPOINTS = 1024;
+
   /** The request a connection is waiting on. */
   private static final class Pending {
     final CompletableFuture<Integer> status = new CompletableFuture<>();
@@ -90,6 +95,7 @@ public final class PushClient implements AutoCloseable {
   private final Clock clock;
   private final Duration timeout;
   private final Map<Target, ConcurrentLinkedDeque<Channel>> idle = new ConcurrentHashMap<>();
+  private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
   private volatile SslContext ssl;
   private volatile boolean closed;
 
@@ -115,6 +121,10 @@ public final class PushClient implements AutoCloseable {
 
   /** POSTs {@code body} once, signed with {@code key} at the current second; never completes exceptionally. */
   public CompletableFuture<Result> push(String endpoint, byte[] body, Secret key) {
+    Endpoint known = endpoints.get(endpoint);
+    if (known != null) {
+      return push(known, body, key);
+    }
     String url = eventsUrl(endpoint);
     URI uri;
     Target target;
@@ -133,14 +143,24 @@ public final class PushClient implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return done(0, "parse \"" + url + "\": " + e.getMessage());
     }
+    String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    Endpoint parsed = new Endpoint(url, target, path);
+    // Parsed once per endpoint, not per push; the map stays as small as the configured peers.
+    if (endpoints.size() >= MAX_ENDPOINTS) {
+      endpoints.clear();
+    }
+    endpoints.put(endpoint, parsed);
+    return push(parsed, body, key);
+  }
+
+  private CompletableFuture<Result> push(Endpoint e, byte[] body, Secret key) {
     if (closed) {
-      return done(0, "Post \"" + url + "\": context canceled");
+      return done(0, "Post \"" + e.url() + "\": context canceled");
     }
     long ts = clock.instant().getEpochSecond();
-    String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     String signature = Hmac.sign(key, ts, body);
     CompletableFuture<Result> out = new CompletableFuture<>();
-    send(target, url, path, ts, signature, body, out, true);
+    send(e.target(), e.url(), e.path(), ts, signature, body, out, true);
     return out;
   }
 

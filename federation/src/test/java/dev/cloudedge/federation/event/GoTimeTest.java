@@ -19,6 +19,13 @@ class GoTimeTest {
   }
 
   @Test
+  void padsEveryFieldAndKeepsTheFormatterBeyondYear9999() {
+    assertEquals("0042-01-02T03:04:05.000123Z", GoTime.format(Instant.parse("0042-01-02T03:04:05.000123Z")));
+    assertEquals("9999-12-31T23:59:59.999999999Z", GoTime.format(Instant.parse("9999-12-31T23:59:59.999999999Z")));
+    assertEquals("+10000-01-01T00:00:00Z", GoTime.format(Instant.parse("+10000-01-01T00:00:00Z")));
+  }
+
+  @Test
   void parsesOffsetsAndZero() {
     assertEquals(Instant.parse("2026-05-30T10:00:00Z"), GoTime.parse("2026-05-30T12:00:00+02:00"));
     assertNull(GoTime.parse("0001-01-01T00:00:00Z"));
