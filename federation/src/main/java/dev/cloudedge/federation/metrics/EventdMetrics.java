@@ -61,7 +61,7 @@ public final class EventdMetrics {
   /** Every {@code reason} the receiver counts (routerd's, then CloudEdge's). */
   public static final List<String> REJECT_REASONS = List.of("read_body", "bad_timestamp", "stale_timestamp",
       "bad_signature", "bad_body", "validation", "store_error", "body_too_large", "too_many_connections",
-      "malformed_request");
+      "malformed_request", "receiver_busy");
 
   /** The delivery statuses of {@link #DELIVERY_TOTAL} and {@link #DELIVERY_ATTEMPTS_TOTAL}. */
   public static final List<String> DELIVERY_STATUSES = List.of("delivered", "failed");

@@ -93,6 +93,10 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
   }
 
   private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (req.decoderResult().cause() instanceof BodyLimitAggregator.ReceiverBusy) {
+      busy(ctx);
+      return;
+    }
     if (req.decoderResult().cause() instanceof ReceiverCodec.MalformedRequest bad) {
       malformed(ctx, bad);
       return;
@@ -299,6 +303,18 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, bad.status(), buf);
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     r.headers().set(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
+    r.headers().set(HttpHeaderNames.CONNECTION, "close");
+    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * A request whose body did not fit in the receiver's body budget ({@link BodyLimitAggregator}):
+   * {@code 503}, {@code Connection: close}, counted as reject reason {@code receiver_busy}. The
+   * sender's outbox retries it like any failed push.
+   */
+  private void busy(ChannelHandlerContext ctx) {
+    state.reject("receiver_busy");
+    FullHttpResponse r = text(HttpResponseStatus.SERVICE_UNAVAILABLE, "receiver busy");
     r.headers().set(HttpHeaderNames.CONNECTION, "close");
     ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
   }

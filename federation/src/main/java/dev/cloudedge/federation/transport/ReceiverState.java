@@ -24,6 +24,17 @@ public final class ReceiverState {
   final AtomicLong duplicate = new AtomicLong();
   final AtomicLong rejected = new AtomicLong();
   final AtomicLong inFlight = new AtomicLong();
+  private final long bodyBudget;
+  private final AtomicLong bodyBytes = new AtomicLong();
+
+  /**
+   * Bytes of request bodies the receiver holds while they arrive, across all connections: half of
+   * the heap the JVM may use, between 4 MiB and 256 MiB (32 MiB with eventd's shipped 64 MiB
+   * heap). A request whose body would not fit is answered 503 before its body is read.
+   */
+  public static long defaultBodyBudget() {
+    return Math.max(4L << 20, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 2));
+  }
 
   /**
    * @param storedEvents counts the group's stored rows (blocking; run on {@code blocking})
@@ -31,6 +42,16 @@ public final class ReceiverState {
    */
   public ReceiverState(ReceiverSettings settings, EventSink sink, LongSupplier storedEvents, Executor blocking,
       EventdMetrics metrics, Clock clock) {
+    this(settings, sink, storedEvents, blocking, metrics, clock, defaultBodyBudget());
+  }
+
+  /** With an explicit body budget in bytes (see {@link #defaultBodyBudget()}). */
+  public ReceiverState(ReceiverSettings settings, EventSink sink, LongSupplier storedEvents, Executor blocking,
+      EventdMetrics metrics, Clock clock, long bodyBudget) {
+    if (bodyBudget < 1) {
+      throw new IllegalArgumentException("bodyBudget must be positive, got " + bodyBudget);
+    }
+    this.bodyBudget = bodyBudget;
     this.settings = new AtomicReference<>(Objects.requireNonNull(settings, "settings"));
     this.sink = Objects.requireNonNull(sink, "sink");
     this.storedEvents = Objects.requireNonNull(storedEvents, "storedEvents");
@@ -86,6 +107,29 @@ public final class ReceiverState {
   /** Requests whose store write has not been answered yet. */
   public long inFlight() {
     return inFlight.get();
+  }
+
+  /** Reserves {@code bytes} of the body budget; false (nothing reserved) when they do not fit. */
+  boolean reserveBody(long bytes) {
+    while (true) {
+      long used = bodyBytes.get();
+      if (used + bytes > bodyBudget) {
+        return false;
+      }
+      if (bodyBytes.compareAndSet(used, used + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  /** Returns bytes reserved with {@link #reserveBody}. */
+  void releaseBody(long bytes) {
+    bodyBytes.addAndGet(-bytes);
+  }
+
+  /** Body bytes reserved now (tests). */
+  long bodyBytesReserved() {
+    return bodyBytes.get();
   }
 
   void reject(String reason) {
