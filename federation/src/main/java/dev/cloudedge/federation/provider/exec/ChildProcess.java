@@ -98,8 +98,9 @@ public final class ChildProcess {
       }
     } catch (InterruptedException | RuntimeException e) {
       // Interrupted, or the tick said to stop (a cancelled activity's heartbeat throws): the child
-      // must not outlive the call that started it.
+      // must not outlive the call that started it: killed, and gone before the call returns.
       kill(p);
+      awaitExit(p);
       throw e;
     }
     if (timedOut) {
@@ -117,6 +118,24 @@ public final class ChildProcess {
   private static void kill(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
+  }
+
+  /**
+   * Waits (5 s at most) for a killed child to be gone, even when this thread was interrupted (the
+   * interrupt is kept): SIGKILL is asynchronous, and a caller told "cancelled" must not find the
+   * executor still running.
+   */
+  private static void awaitExit(Process p) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      p.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Reads a stream to its end, keeping at most {@code limit} bytes. */
