@@ -111,7 +111,7 @@ run_one() {
     return 2
   fi
   # Offline first: the clean copy needs nothing the main tree has not already fetched.
-  if ! (cd "$copy" && { mvn -B -q -o -Dmaven.test.skip=true package -pl cli -am || mvn -B -q -Dmaven.test.skip=true package -pl cli -am; }) >>"$log" 2>&1; then
+  if ! (cd "$copy" && { mvn -B -q -o -Dmaven.test.skip=true -Dcds.skip=true package -pl cli -am || mvn -B -q -Dmaven.test.skip=true -Dcds.skip=true package -pl cli -am; }) >>"$log" 2>&1; then
     echo "$me: build of $name failed (see $log)" >&2
     return 2
   fi
