@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
@@ -54,10 +55,7 @@ class ReceiverServerTest {
   }
 
   private Socket connect() throws Exception {
-    Socket s = new Socket();
-    s.connect(server.address());
-    s.setSoTimeout(5000);
-    return s;
+    return connect(server);
   }
 
   /** Reads until EOF and returns the time it took. */
@@ -185,5 +183,115 @@ class ReceiverServerTest {
     TransportException e = org.junit.jupiter.api.Assertions.assertThrows(TransportException.class,
         () -> ReceiverServer.bind(loops, server.address(), server.state(), Duration.ofSeconds(1), Duration.ofSeconds(1)));
     assertEquals("listen on 127.0.0.1:" + server.address().getPort() + ": address already in use", e.getMessage());
+  }
+
+  // ------------------------------------------------------------------ the body budget
+  // Bodies being received hold a receiver-wide budget; one that does not fit is answered 503
+  // before it is read (in its turn among pipelined requests), and the budget comes back when
+  // requests complete or their connections end.
+
+  private static final long BUDGET = 3000;
+
+  private static String head(int length) {
+    return "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + ReceiverHandler.TIMESTAMP_HEADER + ": 1\r\n" + ReceiverHandler.SIGNATURE_HEADER + ": 00\r\nContent-Length: " + length
+        + "\r\n\r\n";
+  }
+
+  private static String firstLine(InputStream in) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0 && c != '\n') {
+      sb.append((char) c);
+    }
+    return sb.toString().strip();
+  }
+
+  private static void awaitReserved(ReceiverState state, long bytes) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (state.bodyBytesReserved() != bytes && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(bytes, state.bodyBytesReserved(), "reserved body bytes");
+  }
+
+  /** A receiver whose body budget is {@value #BUDGET} bytes, on the same loops. */
+  private ReceiverServer budgeted() {
+    ReceiverState state = new ReceiverState(server.state().settings(), ev -> CompletableFuture.completedFuture(false),
+        () -> 0L, blocking, telemetry.metrics(), Clock.systemUTC(), BUDGET);
+    return ReceiverServer.bind(loops, new InetSocketAddress("127.0.0.1", 0), state, Duration.ofSeconds(30),
+        Duration.ofSeconds(30));
+  }
+
+  private static Socket connect(ReceiverServer to) throws Exception {
+    Socket s = new Socket();
+    s.connect(to.address());
+    s.setSoTimeout(5000);
+    return s;
+  }
+
+  @Test
+  void aBodyThatDoesNotFitIsAnswered503BeforeItIsReadAndTheBudgetComesBack() throws Exception {
+    ReceiverServer budgeted = budgeted();
+    ReceiverState state = budgeted.state();
+    try {
+      try (Socket a = connect(budgeted); Socket b = connect(budgeted); Socket c = connect(budgeted)) {
+        OutputStream oa = a.getOutputStream();
+        oa.write((head(1500) + "x".repeat(100)).getBytes(StandardCharsets.US_ASCII));
+        oa.flush();
+        awaitReserved(state, 1500);
+        OutputStream ob = b.getOutputStream();
+        ob.write((head(1500) + "y".repeat(100)).getBytes(StandardCharsets.US_ASCII));
+        ob.flush();
+        awaitReserved(state, 3000);
+
+        // The budget is full: c is refused at once, without sending its body.
+        c.getOutputStream().write(head(10).getBytes(StandardCharsets.US_ASCII));
+        c.getOutputStream().flush();
+        String refused = new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(refused.startsWith("HTTP/1.1 503"), refused);
+        assertTrue(refused.contains("receiver busy") && refused.toLowerCase().contains("connection: close"), refused);
+
+        // a completes: its answer (its timestamp is stale) comes, and its share returns.
+        oa.write("x".repeat(1400).getBytes(StandardCharsets.US_ASCII));
+        oa.flush();
+        assertEquals("HTTP/1.1 403 Forbidden", firstLine(a.getInputStream()), "read and answered: its timestamp is stale");
+        awaitReserved(state, 1500);
+        // b goes away mid-body: its share returns too.
+        b.close();
+        awaitReserved(state, 0);
+      }
+      // With the budget back, a request of the same size is read and answered.
+      try (Socket d = connect(budgeted)) {
+        d.getOutputStream().write((head(1500) + "z".repeat(1500)).getBytes(StandardCharsets.US_ASCII));
+        assertEquals("HTTP/1.1 403 Forbidden", firstLine(d.getInputStream()), "read and answered");
+      }
+      awaitReserved(state, 0);
+      assertEquals(1L, MetricValues.counter(telemetry, EventdMetrics.REJECT_TOTAL, Map.of("group", "g", "reason", "receiver_busy")));
+    } finally {
+      budgeted.close(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void aRefusedRequestIsAnsweredInItsTurnAmongPipelinedRequests() throws Exception {
+    ReceiverServer budgeted = budgeted();
+    ReceiverState state = budgeted.state();
+    try {
+      try (Socket hold = connect(budgeted); Socket p = connect(budgeted)) {
+        hold.getOutputStream().write((head(2500) + "h").getBytes(StandardCharsets.US_ASCII));
+        awaitReserved(state, 2500);
+        // Two pipelined requests: a status read, then a body that does not fit in the 500 bytes left.
+        p.getOutputStream().write(("GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n" + head(1000))
+            .getBytes(StandardCharsets.US_ASCII));
+        String both = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        int ok = both.indexOf("HTTP/1.1 200");
+        int busy = both.indexOf("HTTP/1.1 503");
+        assertTrue(ok >= 0 && busy > ok, "200 first, then 503: " + both);
+      }
+      awaitReserved(state, 0);
+    } finally {
+      budgeted.close(Duration.ofSeconds(1));
+    }
   }
 }
