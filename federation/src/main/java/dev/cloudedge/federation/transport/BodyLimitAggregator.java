@@ -1,22 +1,20 @@
 package dev.cloudedge.federation.transport;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpMessage;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 
 /**
- * Aggregates a request up to {@link #MAX_BODY_BYTES} and answers a larger body with {@code 413}
- * (reason {@code body_too_large}) instead of routerd's silent truncation, then closes the
- * connection so the unread rest of the body is never parsed as a request.
+ * Aggregates a request up to {@link #MAX_BODY_BYTES}; a larger body goes on as a {@link
+ * BodyTooLarge} request, which the handler answers {@code 413} (reason {@code body_too_large})
+ * instead of routerd's silent truncation, then closes the connection so the unread rest of the
+ * body is never parsed as a request.
  *
  * <p>Before a body is read its size (its Content-Length, or 1 MiB without one) is reserved from
  * the receiver's body budget ({@link ReceiverState#defaultBodyBudget()}), shared by every
@@ -102,12 +100,28 @@ public final class BodyLimitAggregator extends HttpObjectAggregator {
     }
   }
 
+  /** The decoder result of a request whose body is over {@link #MAX_BODY_BYTES}. */
+  public static final class BodyTooLarge extends io.netty.handler.codec.DecoderException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge() {
+      super("body over " + MAX_BODY_BYTES + " bytes");
+    }
+  }
+
+  /**
+   * Passes the request on as a {@link BodyTooLarge} request, so the handler answers {@code 413} in
+   * its turn among pipelined requests, and drops the rest of the connection's input.
+   */
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
     release();
-    state.reject("body_too_large");
-    FullHttpResponse r = ReceiverHandler.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body too large");
-    HttpUtil.setKeepAlive(r, false);
-    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    refusing = true;
+    HttpRequest req = (HttpRequest) oversized;
+    DefaultFullHttpRequest tooLarge = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri());
+    tooLarge.headers().set(req.headers());
+    tooLarge.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    tooLarge.setDecoderResult(DecoderResult.failure(new BodyTooLarge()));
+    ctx.fireChannelRead(tooLarge);
   }
 }

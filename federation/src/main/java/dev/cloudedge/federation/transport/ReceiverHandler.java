@@ -7,6 +7,7 @@ import dev.cloudedge.federation.event.FederationEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -28,8 +29,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The receiver's routes (reference §2.5, §2.6): {@code POST /v1/events} with routerd's check order,
  * codes, bodies and reject reasons; {@code /v1/status}; {@code 404 page not found} elsewhere. The
- * store write leaves the event loop through the {@link EventSink}; the connection stops reading
- * until the answer is written, so pipelined requests are answered in order.
+ * store write leaves the event loop through the {@link EventSink}.
+ *
+ * <p>HTTP/1.1 pipelining: the stores of a connection's pipelined requests run concurrently (they
+ * join the same group commit, in request order), while the answers leave in request order, each
+ * in its {@link Slot}. A status read waits until every earlier request of its connection has been
+ * answered, so it sees their effects as a serial server's would. At most {@link #MAX_PIPELINED}
+ * answers of one connection are outstanding; past that the connection stops reading until the
+ * oldest has been written.
  */
 public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(ReceiverHandler.class);
@@ -53,61 +60,140 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
     this.state = Objects.requireNonNull(state, "state");
   }
 
-  /**
-   * HTTP/1.1 pipelining: answers leave in request order. While the answer to an earlier request
-   * is computed off the event loop (a store, a status count), later requests already decoded from
-   * the same read wait here, retained, and run when that answer has been written.
-   */
-  private final java.util.ArrayDeque<FullHttpRequest> queued = new java.util.ArrayDeque<>();
-  private boolean awaiting;
+  /** Answers of one connection outstanding at most; past it the connection stops reading. */
+  static final int MAX_PIPELINED = 128;
+
+  /** One request's place in the connection's answer order; touched on the event loop only. */
+  private static final class Slot {
+    /** The answer, once known. */
+    FullHttpResponse response;
+    /** The connection closes after this answer. */
+    boolean close;
+    /** A store is counted in {@link ReceiverState#inFlight} until its answer is written. */
+    boolean store;
+    /** Work that may start only when every earlier answer is written (a status read); run once. */
+    Runnable atHead;
+    /** The connection ended or closed before this answer: it is released, not written. */
+    boolean dropped;
+  }
+
+  private final java.util.ArrayDeque<Slot> slots = new java.util.ArrayDeque<>();
+  /** An answer that closes the connection was queued: later requests get none. */
+  private boolean closing;
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-    if (awaiting) {
-      queued.add(req.retain());
+    if (closing) {
       return;
     }
-    dispatch(ctx, req);
+    Slot slot = new Slot();
+    slots.add(slot);
+    if (!HttpUtil.isKeepAlive(req) || req.decoderResult().isFailure()) {
+      // This answer closes the connection (Connection: close, or a request that cannot be
+      // served): requests pipelined after it are read no more and get no answer, as from Go's server.
+      closing = true;
+      ctx.channel().config().setAutoRead(false);
+    } else if (slots.size() >= MAX_PIPELINED) {
+      ctx.channel().config().setAutoRead(false);
+    }
+    dispatch(ctx, req, slot);
   }
 
-  /** Runs queued requests until one goes asynchronous again; on the event loop. */
-  private void drain(ChannelHandlerContext ctx) {
-    awaiting = false;
-    while (!awaiting && !queued.isEmpty() && ctx.channel().isActive()) {
-      FullHttpRequest next = queued.poll();
-      try {
-        dispatch(ctx, next);
-      } finally {
-        next.release();
+  /** Fills {@code slot} with its answer and writes every answer that is now next in order; on the event loop. */
+  private void answer(ChannelHandlerContext ctx, Slot slot, FullHttpResponse r, boolean close) {
+    if (slot.dropped) {
+      r.release();
+      if (slot.store) {
+        state.inFlight.decrementAndGet();
+      }
+      return;
+    }
+    slot.response = r;
+    slot.close = close;
+    writeReady(ctx);
+  }
+
+  private void writeReady(ChannelHandlerContext ctx) {
+    boolean wrote = false;
+    Slot head;
+    while ((head = slots.peek()) != null) {
+      if (head.response == null) {
+        Runnable start = head.atHead;
+        if (start != null) {
+          head.atHead = null;
+          start.run();
+          continue;
+        }
+        break;
+      }
+      slots.poll();
+      ChannelFuture written = ctx.write(head.response);
+      head.response = null;
+      wrote = true;
+      if (head.store) {
+        written.addListener(f -> state.inFlight.decrementAndGet());
+      }
+      if (head.close) {
+        written.addListener(ChannelFutureListener.CLOSE);
+        closing = true;
+        dropAll();
+        break;
+      }
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+    if (!closing && slots.size() < MAX_PIPELINED && !ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  /** Marks every outstanding slot dropped: answers still computing are released when they arrive. */
+  private void dropAll() {
+    Slot s;
+    while ((s = slots.poll()) != null) {
+      s.dropped = true;
+      s.atHead = null;
+      if (s.response != null) {
+        s.response.release();
+        s.response = null;
+        if (s.store) {
+          state.inFlight.decrementAndGet();
+        }
       }
     }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    FullHttpRequest r;
-    while ((r = queued.poll()) != null) {
-      r.release();
-    }
+    closing = true;
+    dropAll();
     super.channelInactive(ctx);
   }
 
-  private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req) {
+  private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req, Slot slot) {
     if (req.decoderResult().cause() instanceof BodyLimitAggregator.ReceiverBusy) {
-      busy(ctx);
+      busy(ctx, slot);
+      return;
+    }
+    if (req.decoderResult().cause() instanceof BodyLimitAggregator.BodyTooLarge) {
+      state.reject("body_too_large");
+      FullHttpResponse r = text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body too large");
+      HttpUtil.setKeepAlive(r, false);
+      answer(ctx, slot, r, true);
       return;
     }
     if (req.decoderResult().cause() instanceof ReceiverCodec.MalformedRequest bad) {
-      malformed(ctx, bad);
+      malformed(ctx, slot, bad);
       return;
     }
     String path = path(req.uri());
     if (path.equals(STATUS_PATH)) {
-      status(ctx, req);
+      status(ctx, req, slot);
     } else if (path.equals(EVENTS_PATH)) {
-      events(ctx, req);
+      events(ctx, req, slot);
     } else {
-      send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "404 page not found"));
+      send(ctx, req, slot, text(HttpResponseStatus.NOT_FOUND, "404 page not found"));
     }
   }
 
@@ -122,59 +208,59 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
     return p;
   }
 
-  private void events(ChannelHandlerContext ctx, FullHttpRequest req) {
+  private void events(ChannelHandlerContext ctx, FullHttpRequest req, Slot slot) {
     ReceiverSettings s = state.settings();
     if (!HttpMethod.POST.equals(req.method())) {
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.METHOD_NOT_ALLOWED);
       r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-      send(ctx, req, r);
+      send(ctx, req, slot, r);
       return;
     }
     if (req.decoderResult().isFailure()) {
-      reject(ctx, req, HttpResponseStatus.BAD_REQUEST, "read body", "read_body");
+      reject(ctx, req, slot, HttpResponseStatus.BAD_REQUEST, "read body", "read_body");
       return;
     }
     long ts;
     try {
       ts = parseTimestamp(req.headers().get(TIMESTAMP_HEADER));
     } catch (NumberFormatException e) {
-      reject(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad timestamp", "bad_timestamp");
+      reject(ctx, req, slot, HttpResponseStatus.BAD_REQUEST, "bad timestamp", "bad_timestamp");
       return;
     }
     long windowSeconds = s.replayWindow().getSeconds();
     if (!s.replayWindow().isZero() && !s.replayWindow().isNegative()) {
       long now = state.clock().instant().getEpochSecond();
       if (stale(now, ts, windowSeconds)) {
-        reject(ctx, req, HttpResponseStatus.FORBIDDEN, "stale timestamp", "stale_timestamp");
+        reject(ctx, req, slot, HttpResponseStatus.FORBIDDEN, "stale timestamp", "stale_timestamp");
         return;
       }
     }
     byte[] body = ByteBufUtil.getBytes(req.content());
     if (!dev.cloudedge.federation.security.Hmac.verify(s.keys().accepted(), ts, body,
         req.headers().get(SIGNATURE_HEADER))) {
-      reject(ctx, req, HttpResponseStatus.UNAUTHORIZED, "bad signature", "bad_signature");
+      reject(ctx, req, slot, HttpResponseStatus.UNAUTHORIZED, "bad signature", "bad_signature");
       return;
     }
     FederationEvent ev;
     try {
       ev = EventCodec.decode(body);
     } catch (EventDecodeException e) {
-      reject(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad event body", "bad_body");
+      reject(ctx, req, slot, HttpResponseStatus.BAD_REQUEST, "bad event body", "bad_body");
       return;
     }
     try {
       ev = ev.normalizedAndValid();
     } catch (EventValidationException e) {
-      reject(ctx, req, HttpResponseStatus.BAD_REQUEST, "invalid event: " + e.getMessage(), "validation");
+      reject(ctx, req, slot, HttpResponseStatus.BAD_REQUEST, "invalid event: " + e.getMessage(), "validation");
       return;
     }
     if (!ev.group().equals(s.group())) {
-      reject(ctx, req, HttpResponseStatus.BAD_REQUEST,
+      reject(ctx, req, slot, HttpResponseStatus.BAD_REQUEST,
           "invalid event: group \"" + ev.group() + "\" is not this receiver's group \"" + s.group() + "\"",
           "validation");
       return;
     }
-    store(ctx, req, ev);
+    store(ctx, req, slot, ev);
   }
 
   /** Go's {@code strconv.ParseInt(s, 10, 64)}: optional sign, decimal digits, leading zeros allowed. */
@@ -202,12 +288,11 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
     }
   }
 
-  private void store(ChannelHandlerContext ctx, FullHttpRequest req, FederationEvent ev) {
+  private void store(ChannelHandlerContext ctx, FullHttpRequest req, Slot slot, FederationEvent ev) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpVersion version = req.protocolVersion();
     state.inFlight.incrementAndGet();
-    awaiting = true;
-    ctx.channel().config().setAutoRead(false);
+    slot.store = true;
     CompletableFuture<Boolean> f;
     try {
       f = state.sink().store(ev);
@@ -215,7 +300,8 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
       f = CompletableFuture.failedFuture(e);
     }
     String id = ev.id();
-    f.whenComplete((dup, err) -> {
+    // The answer is built on the event loop: the store's writer thread only hands it over.
+    f.whenComplete((dup, err) -> onLoop(ctx, () -> {
       FullHttpResponse r;
       if (err != null) {
         long held = STORE_ERRORS.admit();
@@ -237,16 +323,24 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
       }
       r.setProtocolVersion(version);
       HttpUtil.setKeepAlive(r, keepAlive);
-      ctx.writeAndFlush(r).addListener((ChannelFutureListener) cf -> {
-        state.inFlight.decrementAndGet();
-        if (!keepAlive) {
-          cf.channel().close();
-        } else {
-          cf.channel().config().setAutoRead(true);
-          drain(ctx);
-        }
-      });
-    });
+      answer(ctx, slot, r, !keepAlive);
+    }, () -> state.inFlight.decrementAndGet()));
+  }
+
+  /**
+   * Runs {@code task} on the connection's event loop (at once when already there); {@code
+   * onRejected} when the loop is shutting down, and the connection with it.
+   */
+  private static void onLoop(ChannelHandlerContext ctx, Runnable task, Runnable onRejected) {
+    if (ctx.executor().inEventLoop()) {
+      task.run();
+      return;
+    }
+    try {
+      ctx.executor().execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      onRejected.run();
+    }
   }
 
   private static String rootMessage(Throwable t) {
@@ -257,14 +351,13 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
     return c.getMessage();
   }
 
-  private void status(ChannelHandlerContext ctx, FullHttpRequest req) {
+  /** Counts the stored rows off the event loop once every earlier request of the connection is answered. */
+  private void status(ChannelHandlerContext ctx, FullHttpRequest req, Slot slot) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpVersion version = req.protocolVersion();
-    awaiting = true;
-    ctx.channel().config().setAutoRead(false);
     ReceiverSettings s = state.settings();
-    CompletableFuture.supplyAsync(() -> state.storedEvents().getAsLong(), state.blocking())
-        .whenComplete((stored, err) -> {
+    slot.atHead = () -> CompletableFuture.supplyAsync(() -> state.storedEvents().getAsLong(), state.blocking())
+        .whenComplete((stored, err) -> onLoop(ctx, () -> {
           FullHttpResponse r;
           if (err != null) {
             LOG.warn("receiver {}: status count failed: {}", s.group(), rootMessage(err));
@@ -280,15 +373,9 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
           }
           r.setProtocolVersion(version);
           HttpUtil.setKeepAlive(r, keepAlive);
-          ctx.writeAndFlush(r).addListener((ChannelFutureListener) cf -> {
-            if (!keepAlive) {
-              cf.channel().close();
-            } else {
-              cf.channel().config().setAutoRead(true);
-              drain(ctx);
-            }
-          });
-        });
+          answer(ctx, slot, r, !keepAlive);
+        }, () -> { }));
+    writeReady(ctx);
   }
 
   /**
@@ -296,7 +383,7 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
    * newline, {@code Connection: close}), then the connection closes; its remaining input was
    * discarded by the codec. Counted as reject reason {@code malformed_request}.
    */
-  private void malformed(ChannelHandlerContext ctx, ReceiverCodec.MalformedRequest bad) {
+  private void malformed(ChannelHandlerContext ctx, Slot slot, ReceiverCodec.MalformedRequest bad) {
     state.reject("malformed_request");
     LOG.debug("receiver connection {}: {}", ctx.channel().remoteAddress(), bad.getMessage());
     ByteBuf buf = Unpooled.copiedBuffer(bad.body(), StandardCharsets.UTF_8);
@@ -304,7 +391,7 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     r.headers().set(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
     r.headers().set(HttpHeaderNames.CONNECTION, "close");
-    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    answer(ctx, slot, r, true);
   }
 
   /**
@@ -312,28 +399,24 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
    * {@code 503}, {@code Connection: close}, counted as reject reason {@code receiver_busy}. The
    * sender's outbox retries it like any failed push.
    */
-  private void busy(ChannelHandlerContext ctx) {
+  private void busy(ChannelHandlerContext ctx, Slot slot) {
     state.reject("receiver_busy");
     FullHttpResponse r = text(HttpResponseStatus.SERVICE_UNAVAILABLE, "receiver busy");
     r.headers().set(HttpHeaderNames.CONNECTION, "close");
-    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    answer(ctx, slot, r, true);
   }
 
-  private void reject(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String body,
-      String reason) {
+  private void reject(ChannelHandlerContext ctx, FullHttpRequest req, Slot slot, HttpResponseStatus status,
+      String body, String reason) {
     state.reject(reason);
-    send(ctx, req, text(status, body));
+    send(ctx, req, slot, text(status, body));
   }
 
-  private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r) {
+  private void send(ChannelHandlerContext ctx, FullHttpRequest req, Slot slot, FullHttpResponse r) {
     boolean keepAlive = HttpUtil.isKeepAlive(req) && !req.decoderResult().isFailure();
     r.setProtocolVersion(req.protocolVersion());
     HttpUtil.setKeepAlive(r, keepAlive);
-    if (keepAlive) {
-      ctx.writeAndFlush(r);
-    } else {
-      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-    }
+    answer(ctx, slot, r, !keepAlive);
   }
 
   /** A Go {@code http.Error} response: text/plain, nosniff, the message plus a newline. */
@@ -361,9 +444,9 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent && ctx.channel().config().isAutoRead()) {
-      // A silent client loses its connection; a connection waiting for our own store write
-      // (reading paused) is not idle on the client's account.
+    if (evt instanceof IdleStateEvent && slots.isEmpty()) {
+      // A silent client loses its connection; a connection waiting for our own answers (a store
+      // write, a status count) is not idle on the client's account.
       ctx.close();
       return;
     }

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.Objects;
@@ -46,6 +47,9 @@ public final class ReceiverInitializer extends ChannelInitializer<SocketChannel>
     }
     ChannelPipeline p = ch.pipeline();
     RequestDeadlineHandler deadline = new RequestDeadlineHandler(readTimeout);
+    // Answers written by store completions outside a read are flushed together, one write per
+    // batch of answers instead of one per answer.
+    p.addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     p.addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     p.addLast("deadline", deadline);
     p.addLast("codec", new ReceiverCodec());

@@ -390,4 +390,136 @@ class ReceiverHandlerTest {
     assertTrue(got.get(4).body().contains("\"storedEvents\":2"), got.get(4).body());
     ch.finishAndReleaseAll();
   }
+
+  /** A state whose sink hands every store to {@code sink}; the rest is the test's. */
+  private ReceiverState stateWith(EventSink sink) {
+    return new ReceiverState(state.settings(), sink, () -> store.countEvents(GROUP), blocking, telemetry.metrics(),
+        Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+  }
+
+  private static EmbeddedChannel channel(ReceiverState st) {
+    return new EmbeddedChannel(new HttpServerCodec(), new HttpServerKeepAliveHandler(), new BodyLimitAggregator(st),
+        new ReceiverHandler(st));
+  }
+
+  /**
+   * The stores of one connection's pipelined requests run at once: this sink answers none until
+   * all eight have reached it, so a receiver that stored them one at a time would never answer.
+   */
+  @Test
+  void pipelinedStoresRunConcurrentlyAndAreAnsweredInOrder() {
+    int n = 8;
+    List<java.util.concurrent.CompletableFuture<Boolean>> held = new java.util.ArrayList<>();
+    List<String> seen = new java.util.ArrayList<>();
+    ReceiverState st = stateWith(ev -> {
+      java.util.concurrent.CompletableFuture<Boolean> f = new java.util.concurrent.CompletableFuture<>();
+      synchronized (held) {
+        held.add(f);
+        seen.add(ev.id());
+        if (held.size() == n) {
+          // Completed newest first: the answers must still leave in request order.
+          for (int i = n - 1; i >= 0; i--) {
+            held.get(i).complete(i % 2 == 1);
+          }
+        }
+      }
+      return f;
+    });
+    EmbeddedChannel ch = channel(st);
+    StringBuilder batch = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      String e = event("evt-conc-" + i, GROUP);
+      batch.append(raw("POST", "/v1/events", signedHeaders(NOW, e), e));
+    }
+    ch.writeInbound(Unpooled.copiedBuffer(batch, StandardCharsets.US_ASCII));
+    List<Reply> got = replies(ch, n);
+    assertEquals(n, got.size(), "answered " + got.size() + " of " + n + "; stores reached the sink: " + seen);
+    for (int i = 0; i < n; i++) {
+      assertEquals(200, got.get(i).status());
+      assertEquals("{\"accepted\":true,\"duplicate\":" + (i % 2 == 1) + ",\"id\":\"evt-conc-" + i + "\"}\n",
+          got.get(i).body());
+    }
+    assertEquals(0, st.inFlight(), "every answered store has left the in-flight count");
+    assertTrue(ch.isOpen());
+    ch.finishAndReleaseAll();
+  }
+
+  /**
+   * A body over 1 MiB pipelined behind a store still being written is answered 413 after that
+   * store's 200, then the connection closes; the request behind it is neither stored nor answered.
+   */
+  @Test
+  void oversizedBodyIsAnsweredInItsTurnAndEndsTheConnection() throws Exception {
+    java.util.concurrent.CompletableFuture<Boolean> first = new java.util.concurrent.CompletableFuture<>();
+    List<String> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ReceiverState st = stateWith(ev -> {
+      stored.add(ev.id());
+      return ev.id().equals("evt-before") ? first : java.util.concurrent.CompletableFuture.completedFuture(false);
+    });
+    EmbeddedChannel ch = channel(st);
+    String before = event("evt-before", GROUP);
+    String after = event("evt-after", GROUP);
+    String batch = raw("POST", "/v1/events", signedHeaders(NOW, before), before)
+        + "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (BodyLimitAggregator.MAX_BODY_BYTES + 1)
+        + "\r\n\r\n" + raw("POST", "/v1/events", signedHeaders(NOW, after), after);
+    ch.writeInbound(Unpooled.copiedBuffer(batch, StandardCharsets.US_ASCII));
+    ch.runPendingTasks();
+    assertTrue(ch.outboundMessages().isEmpty(), "nothing may be answered before the first request");
+    first.complete(false);
+    List<Reply> got = replies(ch, 2);
+    ch.runPendingTasks();
+    assertTrue(ch.outboundMessages().isEmpty(), "a third answer: " + ch.outboundMessages());
+    assertEquals(List.of(200, 413), got.stream().map(Reply::status).toList(), got.toString());
+    assertEquals("body too large\n", got.get(1).body());
+    assertFalse(ch.isOpen(), "the unread body is never parsed as a request");
+    assertEquals(List.of("evt-before"), stored);
+    assertEquals(1, rejects("body_too_large"));
+  }
+
+  /** A request with Connection: close ends the pipeline: what follows it is not read. */
+  @Test
+  void connectionCloseEndsThePipeline() {
+    List<String> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ReceiverState st = stateWith(ev -> {
+      stored.add(ev.id());
+      return java.util.concurrent.CompletableFuture.completedFuture(false);
+    });
+    EmbeddedChannel ch = channel(st);
+    String last = event("evt-last", GROUP);
+    String ignored = event("evt-ignored", GROUP);
+    Map<String, String> closing = new java.util.LinkedHashMap<>(signedHeaders(NOW, last));
+    closing.put("Connection", "close");
+    ch.writeInbound(Unpooled.copiedBuffer(raw("POST", "/v1/events", closing, last)
+        + raw("POST", "/v1/events", signedHeaders(NOW, ignored), ignored), StandardCharsets.US_ASCII));
+    List<Reply> got = replies(ch, 1);
+    ch.runPendingTasks();
+    assertTrue(ch.outboundMessages().isEmpty(), "a second answer: " + ch.outboundMessages());
+    assertEquals(List.of(200), got.stream().map(Reply::status).toList(), got.toString());
+    assertEquals("close", got.get(0).headers().get("connection"));
+    assertFalse(ch.isOpen());
+    assertEquals(List.of("evt-last"), stored);
+  }
+
+  /**
+   * A status read pipelined behind a store still being written waits for it, as on a serial
+   * server: it counts the stored event and the accepted request.
+   */
+  @Test
+  void statusBehindAStoreSeesItsEffect() throws Exception {
+    java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+    ReceiverState st = stateWith(ev -> gate.thenCompose(x -> writer.record(ev)));
+    EmbeddedChannel ch = channel(st);
+    String a = event("evt-before-status", GROUP);
+    ch.writeInbound(Unpooled.copiedBuffer(raw("POST", "/v1/events", signedHeaders(NOW, a), a)
+        + raw("GET", "/v1/status", Map.of(), ""), StandardCharsets.US_ASCII));
+    Thread.sleep(200);
+    ch.runPendingTasks();
+    assertTrue(ch.outboundMessages().isEmpty(), "answered before the store was written");
+    gate.complete(null);
+    List<Reply> got = replies(ch, 2);
+    assertEquals(List.of(200, 200), got.stream().map(Reply::status).toList(), got.toString());
+    assertTrue(got.get(1).body().contains("\"received\":1,") && got.get(1).body().contains("\"storedEvents\":1,"),
+        got.get(1).body());
+    ch.finishAndReleaseAll();
+  }
 }
