@@ -54,6 +54,15 @@ public final class Outbox implements AutoCloseable {
   /** Events a pass plans, enqueues and starts pushing at a time. */
   private static final int PASS_CHUNK = 500;
 
+  /** A full scan at least this often, behind the incremental passes (a rowid reused after a delete). */
+  static final Duration FULL_SCAN_INTERVAL = Duration.ofMinutes(5);
+
+  /**
+   * Re-recorded rows are looked at again when their {@code recorded_at} is at most this much older
+   * than the newest row the previous pass saw: writers stamp it when they write, not when they commit.
+   */
+  static final long RECORDED_SLACK_SECONDS = 2;
+
   /**
    * What the outbox pushes and how.
    *
@@ -120,6 +129,11 @@ public final class Outbox implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean markScheduled =
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
+  /** Where the previous pass left off; null: the next pass scans every event. Under the pass lock. */
+  private FederationStore.ScanMark scanMark;
+  private long lastFullScanNanos;
+  /** Set when the next pass must scan every event (start, config change, error). */
+  private final java.util.concurrent.atomic.AtomicBoolean fullScanDue = new java.util.concurrent.atomic.AtomicBoolean(true);
 
   /**
    * @param store read only (scans and delivery rows); every write goes through {@code writer}
@@ -149,6 +163,8 @@ public final class Outbox implements AutoCloseable {
   /** Applies new settings (peers, endpoints, retry, keys) to passes and pushes that start from now on. */
   public void update(Settings next) {
     settings.set(Objects.requireNonNull(next, "next"));
+    // Peers or their filters may have changed: events delivered to nobody new may now be due.
+    fullScanDue.set(true);
   }
 
   /**
@@ -265,9 +281,20 @@ public final class Outbox implements AutoCloseable {
         }
       }
       // Only local, live events that some configured peer still lacks (the loop guard and the
-      // expiry filter are in the query); fully delivered events cost nothing per pass.
+      // expiry filter are in the query). A pass reads only what was written since the previous
+      // one and the pairs pending or failed, so its cost follows the new work, not the size of
+      // the state file; a full scan runs at start, after a config change or an error, for a
+      // narrowed or backoff-ignoring pass, and every FULL_SCAN_INTERVAL.
+      boolean due = fullScanDue.getAndSet(false);
+      boolean full = due || scanMark == null || !options.peer().isEmpty() || options.ignoreBackoff()
+          || System.nanoTime() - lastFullScanNanos > FULL_SCAN_INTERVAL.toNanos();
+      FederationStore.ScanMark next = store.scanMark(RECORDED_SLACK_SECONDS);
       List<EventRecord> events = store.listUndeliveredLocalEvents(s.group(), s.nodeName(), peerNames,
-          start.getEpochSecond());
+          start.getEpochSecond(), full ? null : scanMark);
+      if (full) {
+        lastFullScanNanos = System.nanoTime();
+      }
+      scanMark = next;
       List<FederationEvent> live = new ArrayList<>(events.size());
       for (EventRecord rec : events) {
         if (!rec.event().isExpired(start)) {
@@ -322,6 +349,8 @@ public final class Outbox implements AutoCloseable {
     double seconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
     metrics.outboxTick(s.group(), seconds, !error.isEmpty());
     if (!error.isEmpty()) {
+      // A pair whose pending row was never written is found again only by a full scan.
+      fullScanDue.set(true);
       LOG.warn("eventd: outbox error: group={}: {}", s.group(), error);
     }
     return new PassResult(s.group(), tally.considered, pushed, delivered, failed, tally.backedOff, tally.stale, error);

@@ -547,14 +547,62 @@ public final class FederationStore implements AutoCloseable {
    */
   public List<EventRecord> listUndeliveredLocalEvents(String group, String sourceNode, List<PeerFilter> peers,
       long nowUnix) {
+    return listUndeliveredLocalEvents(group, sourceNode, peers, nowUnix, null);
+  }
+
+  /**
+   * Where the previous outbox pass left off: the rows written since then are the only new
+   * candidates besides the pairs already pending or failed.
+   *
+   * @param maxRowid the largest event rowid the previous pass could see; a larger one is a new row
+   * @param recordedSince a row re-recorded (a TTL refresh, whose rowid stays) at or after this unix
+   *     second is looked at again
+   */
+  public record ScanMark(long maxRowid, long recordedSince) {}
+
+  /** The mark for the next pass: the largest rowid now, and the newest {@code recorded_at} less {@code slackSeconds}. */
+  public ScanMark scanMark(long slackSeconds) {
+    List<ScanMark> l = query("SELECT COALESCE((SELECT MAX(rowid) FROM federation_events), 0),"
+        + " COALESCE((SELECT MAX(recorded_at) FROM federation_events), 0)", List.of(),
+        rs -> new ScanMark(rs.getLong(1), rs.getLong(2) - slackSeconds));
+    return l.get(0);
+  }
+
+  /**
+   * {@link #listUndeliveredLocalEvents(String, String, List, long)} narrowed to the events that can
+   * have become candidates since {@code since} was taken: rows inserted after it, rows re-recorded
+   * since its time, and events with a {@code pending} or {@code failed} row for one of {@code
+   * peers}. A peer added to the config, or a pair whose row was never written, is found only by the
+   * full scan ({@code since} null), which the outbox runs at start, after a config change or an
+   * error, and periodically.
+   */
+  public List<EventRecord> listUndeliveredLocalEvents(String group, String sourceNode, List<PeerFilter> peers,
+      long nowUnix, ScanMark since) {
     if (peers.isEmpty()) {
       return List.of();
     }
-    StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM federation_events e"
-        + " WHERE e.group_name = ? AND e.source_node = ?"
-        + " AND (e.expires_at IS NULL OR e.expires_at = 0 OR e.expires_at >= ?) AND (");
     List<Object> args = new ArrayList<>();
-    args.add(group);
+    StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM federation_events e WHERE ");
+    if (since == null) {
+      sql.append("e.group_name = ?");
+      args.add(group);
+    } else {
+      // The candidates' rowids from three indexed searches; the unary + keeps SQLite off the group
+      // index, which would visit every event of the group.
+      sql.append("e.rowid IN (SELECT rowid FROM federation_events WHERE rowid > ?"
+          + " UNION SELECT rowid FROM federation_events WHERE recorded_at >= ?"
+          + " UNION SELECT x.rowid FROM event_deliveries d JOIN federation_events x ON x.id = d.event_id"
+          + " WHERE d.peer IN (")
+          .append(String.join(",", java.util.Collections.nCopies(peers.size(), "?")))
+          .append(") AND d.status IN ('pending', 'failed')) AND +e.group_name = ?");
+      args.add(since.maxRowid());
+      args.add(since.recordedSince());
+      for (PeerFilter p : peers) {
+        args.add(p.nodeName());
+      }
+      args.add(group);
+    }
+    sql.append(" AND e.source_node = ? AND (e.expires_at IS NULL OR e.expires_at = 0 OR e.expires_at >= ?) AND (");
     args.add(sourceNode);
     args.add(nowUnix);
     for (int i = 0; i < peers.size(); i++) {

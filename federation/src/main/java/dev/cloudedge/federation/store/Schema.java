@@ -169,7 +169,11 @@ final class Schema {
             workflow_id TEXT NOT NULL,
             executed_at INTEGER NOT NULL
           )""",
-          "CREATE INDEX IF NOT EXISTS remediation_rate_limit_key ON remediation_rate_limit(action, group_name, peer, executed_at)")));
+          "CREATE INDEX IF NOT EXISTS remediation_rate_limit_key ON remediation_rate_limit(action, group_name, peer, executed_at)")),
+      // The outbox's incremental pass reads the rows written since its last pass (a re-record sets
+      // recorded_at as routerd's upsert does), not every event of the group.
+      new Migration(11, "CloudEdge federation_events recorded_at index", c -> exec(c,
+          "CREATE INDEX IF NOT EXISTS federation_events_recorded ON federation_events(recorded_at)")));
 
   private Schema() {}
 

@@ -178,6 +178,58 @@ class OutboxTest {
     assertNull(d.nextAttemptAt());
   }
 
+  static FederationEvent at(String id, String subject, Instant expires) {
+    return new FederationEvent(id, GROUP, "onprem", TYPE, subject, id, Map.of("mac", "aa:bb:cc:dd:ee:ff"), T0, expires);
+  }
+
+  /**
+   * After the first (full) pass, a pass reads only rows inserted or re-recorded since the previous
+   * one and the pairs still pending or failed, so its cost follows the new work, not the state
+   * file; a pair whose row went missing is found again by the full scan a config change asks for.
+   */
+  @Test
+  void incrementalPassesFindNewRefreshedAndFailedRowsAndAConfigChangeScansAll() throws Exception {
+    ScriptedPeer steady = scripted();
+    ScriptedPeer flaky = scripted().then(503, 503, 503).otherwise(200);
+    Outbox o = outbox(1, peer("steady", steady.endpoint(), List.of(), List.of("10.1.")),
+        peer("flaky", flaky.endpoint(), List.of(), List.of("10.2.")));
+    seed(at("f", "10.2.0.1/32", null));
+    o.runPass();
+    assertEquals("failed", row("f", "flaky").status());
+    clock.set(T0.plusSeconds(20));
+    o.runPass();
+    clock.set(T0.plusSeconds(30));
+    seed(at("n", "10.1.0.1/32", null));
+    clock.set(T0.plusSeconds(60));
+    o.runPass();
+    assertEquals(3, flaky.posts.get());
+    assertEquals(1, steady.posts.get());
+    clock.set(T0.plusSeconds(100));
+    seed(at("m", "10.1.0.2/32", T0.plusSeconds(3600)));
+    clock.set(T0.plusSeconds(200));
+    o.runPass();
+    // f was recorded long before the previous pass and its rowid is old: only its failed row finds it.
+    assertEquals("delivered", row("f", "flaky").status());
+    assertEquals(4, flaky.posts.get());
+    assertEquals(2, steady.posts.get(), "m is new");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + store.path());
+        java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM event_deliveries WHERE event_id = 'n'");
+    }
+    o.runPass();
+    assertEquals(2, steady.posts.get(), "an incremental pass does not read old rows without a pending or failed pair");
+    o.update(o.settings());
+    o.runPass();
+    assertEquals(3, steady.posts.get(), "the full scan after a config change finds the pair without a row");
+    assertEquals("delivered", row("n", "steady").status());
+    clock.set(T0.plusSeconds(300));
+    seed(at("m", "10.1.0.2/32", T0.plusSeconds(7200)));
+    PassResult r = o.runPass();
+    assertEquals(1, r.staleTtl(), "a re-record keeps its rowid; its recorded_at finds it");
+    assertEquals(4, steady.posts.get());
+    assertEquals(T0.plusSeconds(7200), row("m", "steady").eventExpiresAt());
+  }
+
   @Test
   void resetBackoffRetriesAtOnce() throws Exception {
     ScriptedPeer p = scripted().then(500).otherwise(200);
