@@ -49,7 +49,7 @@ public final class Outbox implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
   /** Default bound on concurrent pushes to one peer. */
-  public static final int DEFAULT_MAX_IN_FLIGHT_PER_PEER = 64;
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_PEER = 256;
 
   /** Events a pass plans, enqueues and starts pushing at a time. */
   private static final int PASS_CHUNK = 500;

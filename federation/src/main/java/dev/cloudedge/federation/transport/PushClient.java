@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -32,20 +33,32 @@ import java.net.URI;
 import java.nio.channels.ClosedChannelException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 
 /**
- * Pushes one signed event per request (reference §3.2) over HTTP/1.1 keep-alive connections that
- * are pooled per peer and reused. Each call is one attempt; the outbox owns retry and backoff. Any
- * 2xx is success; anything else is an error with routerd's text ({@code peer returned HTTP <code>},
+ * Pushes one signed event per request (reference §3.2) over HTTP/1.1 keep-alive connections,
+ * pooled per peer and reused. Each call is one attempt; the outbox owns retry and backoff. Any 2xx
+ * is success; anything else is an error with routerd's text ({@code peer returned HTTP <code>},
  * or {@code Post "<url>": <cause>} for transport failures).
+ *
+ * <p>Requests are pipelined (HTTP/1.1, RFC 9112 §9.3.2): a peer gets at most {@link
+ * #DEFAULT_MAX_CONNECTIONS} connections, a new one only when every open one has {@link
+ * #DEFAULT_PIPELINE_DEPTH} requests waiting, and answers are matched to requests in order. Writes
+ * that arrive together leave in one flush. A request written on a connection that the peer then
+ * closes or resets without answering it is sent once more on another connection, within the same
+ * timeout: the receiver stores by id, so a request it did process is answered {@code duplicate}.
+ * When one request times out its connection is closed, and the requests behind it are resent the
+ * same way.
  *
  * <p>Built on Netty rather than the JDK client: everything runs on the runtime's event loops with
  * no executor hand-offs, which costs a fraction of the CPU per request (the bench measured the JDK
@@ -54,9 +67,13 @@ import javax.net.ssl.SSLException;
 public final class PushClient implements AutoCloseable {
   /** routerd's per-attempt client timeout. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  /** Connections to one peer at most. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 4;
+  /** Requests waiting on one connection before another connection is opened. */
+  public static final int DEFAULT_PIPELINE_DEPTH = 64;
   private static final Duration IDLE_CLOSE = Duration.ofSeconds(45);
   private static final int MAX_RESPONSE_BYTES = 64 * 1024;
-  private static final AttributeKey<Pending> PENDING = AttributeKey.valueOf("cloudedge.push.pending");
+  private static final AttributeKey<Conn> CONN = AttributeKey.valueOf("cloudedge.push.conn");
 
   /**
    * One attempt's outcome.
@@ -84,30 +101,81 @@ public final class PushClient implements AutoCloseable {
 
   private static final int MAX_ENDPOINTS = 1024;
 
-  /** The request a connection is waiting on. */
-  private static final class Pending {
-    final CompletableFuture<Integer> status = new CompletableFuture<>();
-    boolean responded;
+  /** One signed request and where its outcome goes; resent at most once. */
+  private static final class Request {
+    final Endpoint endpoint;
+    final long ts;
+    final String signature;
+    final byte[] body;
+    final CompletableFuture<Result> out = new CompletableFuture<>();
+    final long deadlineNanos;
+    boolean resent;
     ScheduledFuture<?> timer;
+
+    Request(Endpoint endpoint, long ts, String signature, byte[] body, long deadlineNanos) {
+      this.endpoint = endpoint;
+      this.ts = ts;
+      this.signature = signature;
+      this.body = body;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
+
+  /** One pooled connection to a peer. */
+  private static final class Conn {
+    final Target target;
+    final ChannelFuture connected;
+    /** Requests given to this connection and not finished (written or about to be). */
+    final AtomicInteger load = new AtomicInteger();
+    /** Written and not answered, oldest first; on the connection's event loop only. */
+    final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    /** Takes no new requests: the peer said Connection: close, or the connection failed. */
+    volatile boolean retired;
+    /** Why the connection failed, if it did. */
+    Throwable failure;
+
+    Conn(Target target, ChannelFuture connected) {
+      this.target = target;
+      this.connected = connected;
+    }
   }
 
   private final EventLoopGroup loops;
   private final Clock clock;
   private final Duration timeout;
-  private final Map<Target, ConcurrentLinkedDeque<Channel>> idle = new ConcurrentHashMap<>();
+  private final int maxConnections;
+  private final int pipelineDepth;
+  private final Map<Target, List<Conn>> pools = new ConcurrentHashMap<>();
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
   private volatile SslContext ssl;
   private volatile boolean closed;
 
   /**
+   * With {@link #DEFAULT_MAX_CONNECTIONS} connections per peer and {@link #DEFAULT_PIPELINE_DEPTH}.
+   *
    * @param clock stamps {@code X-Routerd-Timestamp} on every attempt
    * @param timeout the whole attempt, response included
    * @param loops the event loops connections run on (the runtime's)
    */
   public PushClient(Clock clock, Duration timeout, EventLoopGroup loops) {
+    this(clock, timeout, loops, DEFAULT_MAX_CONNECTIONS, DEFAULT_PIPELINE_DEPTH);
+  }
+
+  /**
+   * @param maxConnections connections to one peer at most
+   * @param pipelineDepth requests waiting on a connection before another is opened; 1 sends one
+   *     request at a time per connection while fewer than {@code maxConnections} are open
+   */
+  public PushClient(Clock clock, Duration timeout, EventLoopGroup loops, int maxConnections, int pipelineDepth) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.loops = Objects.requireNonNull(loops, "loops");
+    if (maxConnections < 1 || pipelineDepth < 1) {
+      throw new IllegalArgumentException("maxConnections and pipelineDepth must be at least 1, got "
+          + maxConnections + " and " + pipelineDepth);
+    }
+    this.maxConnections = maxConnections;
+    this.pipelineDepth = pipelineDepth;
   }
 
   /** {@code TrimRight(endpoint, "/") + "/v1/events"}: the endpoint is a base URL. */
@@ -159,43 +227,65 @@ public final class PushClient implements AutoCloseable {
     }
     long ts = clock.instant().getEpochSecond();
     String signature = Hmac.sign(key, ts, body);
-    CompletableFuture<Result> out = new CompletableFuture<>();
-    send(e.target(), e.url(), e.path(), ts, signature, body, out, true);
-    return out;
+    Request r = new Request(e, ts, signature, body, System.nanoTime() + timeout.toNanos());
+    send(r);
+    return r.out;
   }
 
   private static CompletableFuture<Result> done(int status, String error) {
     return CompletableFuture.completedFuture(new Result(status, error));
   }
 
-  private void send(Target t, String url, String path, long ts, String sig, byte[] body,
-      CompletableFuture<Result> out, boolean mayRetryStale) {
-    Channel reused = pollIdle(t);
-    if (reused != null) {
-      write(reused, t, url, path, ts, sig, body, out, mayRetryStale);
-      return;
-    }
-    connect(t).addListener((ChannelFuture cf) -> {
+  private void fail(Request r, Throwable cause) {
+    r.out.complete(new Result(0, "Post \"" + r.endpoint.url() + "\": " + describe(cause, r.endpoint.target())));
+  }
+
+  /** Gives {@code r} to the least loaded connection, opening one when all are full and the pool has room. */
+  private void send(Request r) {
+    Conn c = choose(r.endpoint.target());
+    c.connected.addListener((ChannelFuture cf) -> {
+      // On the connection's event loop, in the order the requests were given to it.
       if (!cf.isSuccess()) {
-        out.complete(new Result(0, "Post \"" + url + "\": " + describe(cf.cause(), t)));
+        c.load.decrementAndGet();
+        fail(r, cf.cause());
         return;
       }
-      write(cf.channel(), t, url, path, ts, sig, body, out, false);
+      Channel ch = cf.channel();
+      if (!ch.isActive() || c.retired) {
+        c.load.decrementAndGet();
+        closedUnanswered(r, c.failure);
+        return;
+      }
+      write(c, ch, r);
     });
   }
 
-  private Channel pollIdle(Target t) {
-    ConcurrentLinkedDeque<Channel> q = idle.get(t);
-    if (q == null) {
-      return null;
-    }
-    Channel c;
-    while ((c = q.pollFirst()) != null) {
-      if (c.isActive()) {
-        return c;
+  private Conn choose(Target t) {
+    List<Conn> pool = pools.computeIfAbsent(t, k -> new ArrayList<>());
+    synchronized (pool) {
+      Conn best = null;
+      int bestLoad = Integer.MAX_VALUE;
+      for (Conn c : pool) {
+        int l = c.load.get();
+        if (!c.retired && l < bestLoad) {
+          best = c;
+          bestLoad = l;
+        }
       }
+      if (best == null || (bestLoad >= pipelineDepth && pool.size() < maxConnections)) {
+        best = new Conn(t, connect(t));
+        Conn added = best;
+        best.connected.channel().attr(CONN).set(added);
+        pool.add(added);
+        best.connected.channel().closeFuture().addListener(f -> {
+          synchronized (pool) {
+            pool.remove(added);
+          }
+        });
+      }
+      best.load.incrementAndGet();
+      return best;
     }
-    return null;
   }
 
   private ChannelFuture connect(Target t) {
@@ -208,11 +298,12 @@ public final class PushClient implements AutoCloseable {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) throws SSLException {
-            ch.attr(TARGET).set(t);
             if (t.scheme().equals("https")) {
               ch.pipeline().addLast(sslContext().newHandler(ch.alloc(), t.host(), t.port()));
             }
             ch.pipeline()
+                // Requests written together (a burst of pushes) leave in one write.
+                .addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
                 .addLast(new IdleStateHandler(0, 0, IDLE_CLOSE.toMillis(), TimeUnit.MILLISECONDS))
                 .addLast(new HttpClientCodec())
                 .addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES))
@@ -235,83 +326,107 @@ public final class PushClient implements AutoCloseable {
     return s;
   }
 
-  private void write(Channel ch, Target t, String url, String path, long ts, String sig, byte[] body,
-      CompletableFuture<Result> out, boolean reused) {
-    Pending p = new Pending();
-    ch.attr(PENDING).set(p);
-    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-        Unpooled.wrappedBuffer(body));
+  /** Writes {@code r} on {@code ch} and waits for its answer; on the event loop. */
+  private void write(Conn c, Channel ch, Request r) {
+    long left = r.deadlineNanos - System.nanoTime();
+    if (left <= 0) {
+      c.load.decrementAndGet();
+      fail(r, new java.util.concurrent.TimeoutException());
+      return;
+    }
+    Endpoint e = r.endpoint;
+    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, e.path(),
+        Unpooled.wrappedBuffer(r.body));
     req.headers()
-        .set(HttpHeaderNames.HOST, t.hostHeader())
+        .set(HttpHeaderNames.HOST, e.target().hostHeader())
         .set(HttpHeaderNames.USER_AGENT, "cloudedge-eventd")
         .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-        .set(ReceiverHandler.TIMESTAMP_HEADER, Long.toString(ts))
-        .set(ReceiverHandler.SIGNATURE_HEADER, sig)
-        .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    p.timer = ch.eventLoop().schedule(() -> {
-      if (p.status.completeExceptionally(new java.util.concurrent.TimeoutException())) {
+        .set(ReceiverHandler.TIMESTAMP_HEADER, Long.toString(r.ts))
+        .set(ReceiverHandler.SIGNATURE_HEADER, r.signature)
+        .set(HttpHeaderNames.CONTENT_LENGTH, r.body.length);
+    c.waiting.add(r);
+    r.timer = ch.eventLoop().schedule(() -> {
+      if (c.waiting.remove(r)) {
+        // No answer in time: this attempt fails, and the connection, whose answers would now be
+        // out of step, closes; the requests behind it are resent on another.
+        c.load.decrementAndGet();
+        fail(r, new java.util.concurrent.TimeoutException());
+        c.retired = true;
         ch.close();
       }
-    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    p.status.whenComplete((status, err) -> {
-      p.timer.cancel(false);
-      if (err == null) {
-        out.complete(status >= 200 && status < 300 ? new Result(status, "") : new Result(status, "peer returned HTTP " + status));
-        return;
-      }
-      ch.close();
-      if (reused && !p.responded && err instanceof ClosedChannelException) {
-        // The peer closed an idle connection as we reused it; nothing was processed, so resend
-        // once on a fresh connection (Go's transport does the same).
-        send(t, url, path, ts, sig, body, out, false);
-        return;
-      }
-      out.complete(new Result(0, "Post \"" + url + "\": " + describe(err, t)));
-    });
+    }, left, TimeUnit.NANOSECONDS);
     ch.writeAndFlush(req).addListener((ChannelFuture wf) -> {
       if (!wf.isSuccess()) {
-        p.status.completeExceptionally(wf.cause() instanceof ClosedChannelException
-            ? wf.cause() : new ClosedChannelException());
+        if (c.failure == null) {
+          c.failure = wf.cause();
+        }
+        ch.close();
       }
     });
   }
 
-  /** Completes the waiting request and returns a reusable connection to the pool. */
+  /** A request written (or about to be) on a connection that ended without its answer. */
+  private void closedUnanswered(Request r, Throwable cause) {
+    if (r.timer != null) {
+      r.timer.cancel(false);
+    }
+    Throwable why = cause == null ? new ClosedChannelException() : cause;
+    boolean peerEnded = why instanceof ClosedChannelException || why instanceof java.io.IOException;
+    if (peerEnded && !r.resent && !closed && r.deadlineNanos - System.nanoTime() > 0) {
+      // The peer closed or reset the connection (an idle close as we reused it, a Connection:
+      // close answer to an earlier request, a timed-out neighbour): send once more elsewhere.
+      r.resent = true;
+      send(r);
+      return;
+    }
+    fail(r, why);
+  }
+
+  /** Matches answers to the oldest waiting request and returns the connection to the pool. */
   private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse resp) {
       Channel ch = ctx.channel();
-      Pending p = ch.attr(PENDING).getAndSet(null);
-      if (p == null) {
+      Conn c = ch.attr(CONN).get();
+      Request r = c == null ? null : c.waiting.poll();
+      if (r == null) {
+        // An answer nobody asked for: the connection is out of step.
         ch.close();
         return;
       }
-      p.responded = true;
-      boolean keep = HttpUtil.isKeepAlive(resp) && !closed;
-      int status = resp.status().code();
-      if (keep) {
-        ConcurrentLinkedDeque<Channel> q = idle.computeIfAbsent(ch.attr(TARGET).get(), k -> new ConcurrentLinkedDeque<>());
-        // Return the connection before completing, so the next push (often started from the
-        // completion) finds it.
-        q.addFirst(ch);
-      } else {
+      r.timer.cancel(false);
+      c.load.decrementAndGet();
+      if (!HttpUtil.isKeepAlive(resp) || closed) {
+        // The requests still waiting on it get no answer here; they are resent when it closes.
+        c.retired = true;
         ch.close();
       }
-      p.status.complete(status);
+      int status = resp.status().code();
+      r.out.complete(status >= 200 && status < 300 ? new Result(status, "")
+          : new Result(status, "peer returned HTTP " + status));
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      Pending p = ctx.channel().attr(PENDING).getAndSet(null);
-      if (p != null) {
-        p.status.completeExceptionally(new ClosedChannelException());
+      Conn c = ctx.channel().attr(CONN).get();
+      if (c != null) {
+        c.retired = true;
+        Request r;
+        while ((r = c.waiting.poll()) != null) {
+          c.load.decrementAndGet();
+          closedUnanswered(r, c.failure);
+        }
       }
       super.channelInactive(ctx);
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-      if (evt instanceof IdleStateEvent && ctx.channel().attr(PENDING).get() == null) {
+      Conn c = ctx.channel().attr(CONN).get();
+      if (evt instanceof IdleStateEvent && (c == null || c.load.get() == 0)) {
+        if (c != null) {
+          c.retired = true;
+        }
         ctx.close();
         return;
       }
@@ -320,15 +435,13 @@ public final class PushClient implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      Pending p = ctx.channel().attr(PENDING).getAndSet(null);
-      if (p != null) {
-        p.status.completeExceptionally(cause);
+      Conn c = ctx.channel().attr(CONN).get();
+      if (c != null && c.failure == null) {
+        c.failure = cause;
       }
       ctx.close();
     }
   }
-
-  private static final AttributeKey<Target> TARGET = AttributeKey.valueOf("cloudedge.push.target");
 
   static String describe(Throwable err, Target t) {
     Throwable e = err;
@@ -362,14 +475,18 @@ public final class PushClient implements AutoCloseable {
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 
-  /** Closes idle connections and refuses new pushes. */
+  /** Refuses new pushes and closes every pooled connection (requests waiting on them fail). */
   @Override
   public void close() {
     closed = true;
-    for (ConcurrentLinkedDeque<Channel> q : idle.values()) {
-      Channel c;
-      while ((c = q.pollFirst()) != null) {
-        c.close();
+    for (List<Conn> pool : pools.values()) {
+      List<Conn> copy;
+      synchronized (pool) {
+        copy = List.copyOf(pool);
+      }
+      for (Conn c : copy) {
+        c.retired = true;
+        c.connected.channel().close();
       }
     }
   }
