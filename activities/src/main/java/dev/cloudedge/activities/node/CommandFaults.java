@@ -103,8 +103,7 @@ public record CommandFaults(
   }
 
   private static void kill(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+    dev.cloudedge.federation.process.ProcessTree.kill(p);
   }
 
   /** A fault method the topology does not define. */

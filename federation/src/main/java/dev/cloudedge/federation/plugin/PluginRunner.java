@@ -193,12 +193,8 @@ public final class PluginRunner {
     }
   }
 
-  /** Kills the child and its descendants, twice over the children so one forked meanwhile is caught too. */
-  private static void kill(Process proc) {
-    proc.descendants().forEach(ProcessHandle::destroyForcibly);
-    proc.children().forEach(ProcessHandle::destroyForcibly);
-    proc.destroyForcibly();
-    proc.descendants().forEach(ProcessHandle::destroyForcibly);
+  private static void kill(Process p) {
+    dev.cloudedge.federation.process.ProcessTree.kill(p);
   }
 
   /**

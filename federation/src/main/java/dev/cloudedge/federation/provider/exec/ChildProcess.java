@@ -116,8 +116,7 @@ public final class ChildProcess {
   }
 
   private static void kill(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+    dev.cloudedge.federation.process.ProcessTree.kill(p);
   }
 
   /**
