@@ -34,7 +34,7 @@ public final class StateCommand implements Callable<Integer> {
       name = "migrate",
       mixinStandardHelpOptions = true,
       description = {"Apply the CloudEdge schema migrations to an existing state file and report the tables and",
-          "columns added (a second run reports nothing to do). routerd ignores the added tables and columns."})
+          "columns and indexes added (a second run reports nothing to do). routerd ignores what was added."})
   public static final class Migrate implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StateFileOptions state;
@@ -60,6 +60,9 @@ public final class StateCommand implements Callable<Integer> {
         }
         for (String c : r.addedColumns()) {
           out.println("added column " + c);
+        }
+        for (String i : r.addedIndexes()) {
+          out.println("added index " + i);
         }
       }
       out.flush();

@@ -247,7 +247,7 @@ class ReadOnlyStateFileTest {
     for (String line : List.of("added table cloudedge_schema_migrations", "added table action_audit",
         "added table remediation_rate_limit", "added column event_deliveries.failures",
         "added column event_deliveries.next_attempt_at_ms", "added column action_executions.attempt_id",
-        "applied migration 1 routerd federation tables")) {
+        "added index federation_events_recorded", "applied migration 1 routerd federation tables")) {
       assertTrue(first.out().lines().anyMatch(line::equals), line + " in\n" + first.out());
     }
     assertFalse(first.out().contains("added table federation_events"), "routerd's own tables are kept");

@@ -169,20 +169,28 @@ public final class FederationStore implements AutoCloseable {
    * @param applied the migrations applied, as {@code "<version> <description>"}, oldest first
    * @param addedTables tables the file did not have before
    * @param addedColumns columns added to tables the file had, as {@code table.column}
+   * @param addedIndexes indexes the file did not have before
    * @param schemaVersion the schema version after the run
    */
   public record MigrationReport(List<String> applied, List<String> addedTables, List<String> addedColumns,
-      int schemaVersion) {
+      List<String> addedIndexes, int schemaVersion) {
     public MigrationReport {
       applied = List.copyOf(applied);
       addedTables = List.copyOf(addedTables);
       addedColumns = List.copyOf(addedColumns);
+      addedIndexes = List.copyOf(addedIndexes);
     }
 
     /** Whether the file was already up to date. */
     public boolean nothingToDo() {
-      return applied.isEmpty() && addedTables.isEmpty() && addedColumns.isEmpty();
+      return applied.isEmpty() && addedTables.isEmpty() && addedColumns.isEmpty() && addedIndexes.isEmpty();
     }
+  }
+
+  /** The named indexes of the {@code main} database, in {@code sqlite_master} order. */
+  private List<String> indexNames() {
+    return query("SELECT name FROM main.sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'", List.of(),
+        rs -> rs.getString(1));
   }
 
   /**
@@ -198,8 +206,10 @@ public final class FederationStore implements AutoCloseable {
           + (Files.isDirectory(path) ? "is a directory, not a SQLite database" : "file does not exist"));
     }
     Map<String, Schema.Table> before;
+    List<String> indexesBefore;
     try (FederationStore ro = openReadOnly(path)) {
       before = ro.withConnection(Schema::tables);
+      indexesBefore = ro.indexNames();
     }
     List<Schema.Migration> migrations = new ArrayList<>();
     try (FederationStore rw = open(path, Durability.FULL, migrations)) {
@@ -219,7 +229,9 @@ public final class FederationStore implements AutoCloseable {
           }
         }
       }
-      return new MigrationReport(applied, tables, columns, rw.schemaVersion());
+      List<String> indexes = new ArrayList<>(rw.indexNames());
+      indexes.removeAll(indexesBefore);
+      return new MigrationReport(applied, tables, columns, indexes, rw.schemaVersion());
     }
   }
 
