@@ -63,11 +63,12 @@ public final class BenchEmitCommand implements Callable<Integer> {
       description = "Events per transaction, for emit --file and the raw baseline (default ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--repetitions", defaultValue = "3", description = "Measured repetitions (default ${DEFAULT-VALUE}).")
+  @Option(names = "--repetitions", defaultValue = "5", description = "Measured repetitions (default ${DEFAULT-VALUE}).")
   int repetitions;
 
-  @Option(names = "--warmup-events", defaultValue = "20000",
-      description = "Events of an unmeasured first round, so the JIT has compiled the path (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup-events", defaultValue = "100000",
+      description = {"Events of an unmeasured first round, so both JVMs' JIT compilers have compiled the path",
+          "(default ${DEFAULT-VALUE}; with 20,000 the first measured rounds still ran while C2 compiled)."})
   int warmupEvents;
 
   @Option(names = "--work-dir",
@@ -78,8 +79,9 @@ public final class BenchEmitCommand implements Callable<Integer> {
   private final AtomicLong lastDeliveredNanos = new AtomicLong();
   private volatile String prefix = "";
 
-  /** One repetition's figures. */
-  private record Round(double intoState, double endToEnd, double raw, double emitSeconds, double deliverySeconds) {}
+  /** One repetition's figures; {@code jitMillis} is this JVM's (the sender's) compile time during it. */
+  private record Round(double intoState, double endToEnd, double raw, double emitSeconds, double deliverySeconds,
+      long jitMillis) {}
 
   @Override
   public Integer call() throws Exception {
@@ -134,8 +136,8 @@ public final class BenchEmitCommand implements Callable<Integer> {
           expected += events;
           rounds.add(x);
           out.printf("repetition %d: into the state file %,10.0f events/s (%.2fs) | delivered end to end %,10.0f"
-                  + " events/s (%.2fs) | raw SQLite insert %,10.0f rows/s%n", r, x.intoState(), x.emitSeconds(),
-              x.endToEnd(), x.deliverySeconds(), x.raw());
+                  + " events/s (%.2fs) | raw SQLite insert %,10.0f rows/s | sender JIT %d ms%n", r, x.intoState(),
+              x.emitSeconds(), x.endToEnd(), x.deliverySeconds(), x.raw(), x.jitMillis());
           out.flush();
         }
       }
@@ -169,6 +171,8 @@ public final class BenchEmitCommand implements Callable<Integer> {
     prefix = name + "-";
     delivered.set(0);
     lastDeliveredNanos.set(0);
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    long jitBefore = jit.getTotalCompilationTime();
     StringWriter cliOut = new StringWriter();
     StringWriter cliErr = new StringWriter();
     var cl = Cloudedge.commandLine(new CliSettings(senderDb, Clock.systemUTC()));
@@ -191,7 +195,8 @@ public final class BenchEmitCommand implements Callable<Integer> {
     }
     double emitSeconds = (emitted - start) / 1e9;
     double deliverySeconds = (lastDeliveredNanos.get() - start) / 1e9;
-    return new Round(n / emitSeconds, n / deliverySeconds, raw, emitSeconds, deliverySeconds);
+    return new Round(n / emitSeconds, n / deliverySeconds, raw, emitSeconds, deliverySeconds,
+        jit.getTotalCompilationTime() - jitBefore);
   }
 
   private void onDelivered(FederationEvent ev, boolean ok) {
