@@ -285,8 +285,9 @@ public final class Outbox implements AutoCloseable {
       // one and the pairs pending or failed, so its cost follows the new work, not the size of
       // the state file; a full scan runs at start, after a config change or an error, for a
       // narrowed or backoff-ignoring pass, and every FULL_SCAN_INTERVAL.
+      // fullScanDue starts true, so the first pass (no mark yet) is a full one.
       boolean due = fullScanDue.getAndSet(false);
-      boolean full = due || scanMark == null || !options.peer().isEmpty() || options.ignoreBackoff()
+      boolean full = due || !options.peer().isEmpty() || options.ignoreBackoff()
           || System.nanoTime() - lastFullScanNanos > FULL_SCAN_INTERVAL.toNanos();
       FederationStore.ScanMark next = store.scanMark(RECORDED_SLACK_SECONDS);
       List<EventRecord> events = store.listUndeliveredLocalEvents(s.group(), s.nodeName(), peerNames,

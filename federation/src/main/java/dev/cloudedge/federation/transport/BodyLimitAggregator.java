@@ -60,13 +60,8 @@ public final class BodyLimitAggregator extends HttpObjectAggregator {
       long want = HttpUtil.isTransferEncodingChunked(req) ? MAX_BODY_BYTES
           : length < 0 || length > MAX_BODY_BYTES ? 0 : length;
       if (want > 0 && !state.reserveBody(want)) {
-        refusing = true;
-        DefaultFullHttpRequest busy = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri());
-        busy.headers().set(req.headers());
-        busy.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        busy.setDecoderResult(DecoderResult.failure(new ReceiverBusy()));
+        refuse(ctx, req, new ReceiverBusy());
         io.netty.util.ReferenceCountUtil.release(msg);
-        ctx.fireChannelRead(busy);
         return;
       }
       release();
@@ -116,12 +111,19 @@ public final class BodyLimitAggregator extends HttpObjectAggregator {
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
     release();
+    refuse(ctx, (HttpRequest) oversized, new BodyTooLarge());
+  }
+
+  /**
+   * Passes {@code req}'s head on, without a body, as a request that failed with {@code why}, for
+   * the handler to answer in its turn; everything after it on the connection is dropped.
+   */
+  private void refuse(ChannelHandlerContext ctx, HttpRequest req, io.netty.handler.codec.DecoderException why) {
     refusing = true;
-    HttpRequest req = (HttpRequest) oversized;
-    DefaultFullHttpRequest tooLarge = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri());
-    tooLarge.headers().set(req.headers());
-    tooLarge.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-    tooLarge.setDecoderResult(DecoderResult.failure(new BodyTooLarge()));
-    ctx.fireChannelRead(tooLarge);
+    DefaultFullHttpRequest refused = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri());
+    refused.headers().set(req.headers());
+    refused.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    refused.setDecoderResult(DecoderResult.failure(why));
+    ctx.fireChannelRead(refused);
   }
 }

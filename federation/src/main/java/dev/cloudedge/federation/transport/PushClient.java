@@ -22,9 +22,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -123,7 +123,6 @@ public final class PushClient implements AutoCloseable {
 
   /** One pooled connection to a peer. */
   private static final class Conn {
-    final Target target;
     final ChannelFuture connected;
     /** Requests given to this connection and not finished (written or about to be). */
     final AtomicInteger load = new AtomicInteger();
@@ -134,8 +133,7 @@ public final class PushClient implements AutoCloseable {
     /** Why the connection failed, if it did. */
     Throwable failure;
 
-    Conn(Target target, ChannelFuture connected) {
-      this.target = target;
+    Conn(ChannelFuture connected) {
       this.connected = connected;
     }
   }
@@ -273,15 +271,16 @@ public final class PushClient implements AutoCloseable {
         }
       }
       if (best == null || (bestLoad >= pipelineDepth && pool.size() < maxConnections)) {
-        best = new Conn(t, connect(t));
-        Conn added = best;
-        best.connected.channel().attr(CONN).set(added);
-        pool.add(added);
-        best.connected.channel().closeFuture().addListener(f -> {
+        Conn opened = new Conn(connect(t));
+        Channel ch = opened.connected.channel();
+        ch.attr(CONN).set(opened);
+        pool.add(opened);
+        ch.closeFuture().addListener(f -> {
           synchronized (pool) {
-            pool.remove(added);
+            pool.remove(opened);
           }
         });
+        best = opened;
       }
       best.load.incrementAndGet();
       return best;

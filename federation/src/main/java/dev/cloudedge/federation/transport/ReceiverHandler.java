@@ -173,14 +173,12 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
 
   private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req, Slot slot) {
     if (req.decoderResult().cause() instanceof BodyLimitAggregator.ReceiverBusy) {
-      busy(ctx, slot);
+      // Did not fit in the body budget: the sender's outbox retries it like any failed push.
+      refused(ctx, slot, HttpResponseStatus.SERVICE_UNAVAILABLE, "receiver busy", "receiver_busy");
       return;
     }
     if (req.decoderResult().cause() instanceof BodyLimitAggregator.BodyTooLarge) {
-      state.reject("body_too_large");
-      FullHttpResponse r = text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body too large");
-      HttpUtil.setKeepAlive(r, false);
-      answer(ctx, slot, r, true);
+      refused(ctx, slot, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body too large", "body_too_large");
       return;
     }
     if (req.decoderResult().cause() instanceof ReceiverCodec.MalformedRequest bad) {
@@ -321,9 +319,7 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
         }
         r = json(HttpResponseStatus.OK, "{\"accepted\":true,\"duplicate\":" + dup + ",\"id\":" + jsonString(id) + "}");
       }
-      r.setProtocolVersion(version);
-      HttpUtil.setKeepAlive(r, keepAlive);
-      answer(ctx, slot, r, !keepAlive);
+      reply(ctx, slot, r, version, keepAlive);
     }, () -> state.inFlight.decrementAndGet()));
   }
 
@@ -371,9 +367,7 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
                 + ",\"storedEvents\":" + stored
                 + ",\"replayWindowSeconds\":" + s.replayWindow().getSeconds() + "}");
           }
-          r.setProtocolVersion(version);
-          HttpUtil.setKeepAlive(r, keepAlive);
-          answer(ctx, slot, r, !keepAlive);
+          reply(ctx, slot, r, version, keepAlive);
         }, () -> { }));
     writeReady(ctx);
   }
@@ -395,13 +389,13 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
   }
 
   /**
-   * A request whose body did not fit in the receiver's body budget ({@link BodyLimitAggregator}):
-   * {@code 503}, {@code Connection: close}, counted as reject reason {@code receiver_busy}. The
-   * sender's outbox retries it like any failed push.
+   * A request the body aggregator refused before reading its body ({@link BodyLimitAggregator}):
+   * answered {@code status} with {@code Connection: close}, counted as reject reason {@code reason}.
    */
-  private void busy(ChannelHandlerContext ctx, Slot slot) {
-    state.reject("receiver_busy");
-    FullHttpResponse r = text(HttpResponseStatus.SERVICE_UNAVAILABLE, "receiver busy");
+  private void refused(ChannelHandlerContext ctx, Slot slot, HttpResponseStatus status, String message,
+      String reason) {
+    state.reject(reason);
+    FullHttpResponse r = text(status, message);
     r.headers().set(HttpHeaderNames.CONNECTION, "close");
     answer(ctx, slot, r, true);
   }
@@ -413,8 +407,13 @@ public final class ReceiverHandler extends SimpleChannelInboundHandler<FullHttpR
   }
 
   private void send(ChannelHandlerContext ctx, FullHttpRequest req, Slot slot, FullHttpResponse r) {
-    boolean keepAlive = HttpUtil.isKeepAlive(req) && !req.decoderResult().isFailure();
-    r.setProtocolVersion(req.protocolVersion());
+    reply(ctx, slot, r, req.protocolVersion(), HttpUtil.isKeepAlive(req) && !req.decoderResult().isFailure());
+  }
+
+  /** Answers in the request's HTTP version; without keep-alive the connection closes after it. */
+  private void reply(ChannelHandlerContext ctx, Slot slot, FullHttpResponse r, HttpVersion version,
+      boolean keepAlive) {
+    r.setProtocolVersion(version);
     HttpUtil.setKeepAlive(r, keepAlive);
     answer(ctx, slot, r, !keepAlive);
   }
